@@ -1,0 +1,112 @@
+package tfgraph
+
+import (
+	"fmt"
+	"strings"
+
+	tf "github.com/wamuir/graft/tensorflow"
+	pb "github.com/wamuir/graft/tensorflow/core/protobuf/for_core_protos_go_proto"
+	"github.com/wamuir/graft/tensorflow/op"
+	"google.golang.org/protobuf/proto"
+)
+
+// Version is the version of the TensorFlow C library in use, e.g. "2.18.1".
+func Version() string { return tf.Version() }
+
+// sessionOptions serializes the ConfigProto for a device choice and thread count. "cpu" hides
+// every GPU from the session; "auto" and "gpu" leave TensorFlow's placement, which puts ops with
+// a GPU kernel on the first GPU when there is one.
+func sessionOptions(device string, threads int) (*tf.SessionOptions, error) {
+	cfg := &pb.ConfigProto{AllowSoftPlacement: true}
+	if device == "cpu" {
+		cfg.DeviceCount = map[string]int32{"GPU": 0}
+	}
+	if threads > 0 {
+		cfg.IntraOpParallelismThreads = int32(threads)
+		cfg.InterOpParallelismThreads = int32(threads)
+	}
+	b, err := proto.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("tfgraph: session config: %w", err)
+	}
+	return &tf.SessionOptions{Config: b}, nil
+}
+
+// openSession opens a session on g and reports the devices it sees and the one the model uses.
+func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Device, string, error) {
+	opts, err := sessionOptions(device, threads)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	sess, err := tf.NewSession(g, opts)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("tfgraph: new session: %w", err)
+	}
+	devices, err := sess.ListDevices()
+	if err != nil {
+		sess.Close()
+		return nil, nil, "", fmt.Errorf("tfgraph: list devices: %w", err)
+	}
+	used := pickDevice(devices, device)
+	if used == "" {
+		sess.Close()
+		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s). This library is the CPU build, or no NVIDIA driver is loaded: run scripts/setup --gpu on a machine with an NVIDIA GPU, or choose device auto or cpu", device, deviceNames(devices))
+	}
+	return sess, devices, used, nil
+}
+
+// pickDevice names the device the model runs on: the first GPU unless device is "cpu", else the
+// CPU. It returns "" when device is "gpu" and there is none.
+func pickDevice(devices []tf.Device, device string) string {
+	var cpu, gpu string
+	for _, d := range devices {
+		switch {
+		case d.Type == "GPU" && gpu == "":
+			gpu = d.Name
+		case d.Type == "CPU" && cpu == "":
+			cpu = d.Name
+		}
+	}
+	switch {
+	case device != "cpu" && gpu != "":
+		return gpu
+	case device == "gpu":
+		return ""
+	}
+	return cpu
+}
+
+func deviceNames(devices []tf.Device) string {
+	names := make([]string, len(devices))
+	for i, d := range devices {
+		names[i] = d.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// DeviceInfo describes one device TensorFlow sees.
+type DeviceInfo struct {
+	Name, Type  string
+	MemoryBytes int64
+}
+
+// ListDevices returns the devices TensorFlow sees and the one a model with device choice
+// "auto" would run on.
+func ListDevices() ([]DeviceInfo, string, error) {
+	s := op.NewScope()
+	op.NoOp(s)
+	g, err := s.Finalize()
+	if err != nil {
+		return nil, "", err
+	}
+	sess, devices, used, err := openSession(g, "auto", 0)
+	if err != nil {
+		return nil, "", err
+	}
+	defer sess.Close()
+	out := make([]DeviceInfo, len(devices))
+	for i, d := range devices {
+		out[i] = DeviceInfo{Name: d.Name, Type: d.Type, MemoryBytes: d.MemoryLimitBytes}
+	}
+	return out, used, nil
+}

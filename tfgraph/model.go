@@ -1,0 +1,181 @@
+package tfgraph
+
+import (
+	"fmt"
+	"strings"
+
+	tf "github.com/wamuir/graft/tensorflow"
+	"github.com/wamuir/graft/tensorflow/op"
+)
+
+// Arch names one of the paper's network families.
+type Arch string
+
+const (
+	// Inception is the small Inception of the paper's appendix (1,649,402 parameters on 28x28x3).
+	Inception Arch = "inception"
+	// AlexNet is the small AlexNet of the paper's appendix (1,387,786 parameters on 28x28x3).
+	AlexNet Arch = "alexnet"
+	// MLP is a multi-layer perceptron with ReLU hidden layers (1x512: 1,209,866; 3x512: 1,735,178).
+	MLP Arch = "mlp"
+)
+
+// Architecture says which network to build. It is plain data (JSON-serializable).
+type Architecture struct {
+	Arch Arch `json:"arch"`
+	// BatchNorm turns the conv modules' batch norm on (Inception only; the paper's default).
+	BatchNorm bool `json:"batch_norm,omitempty"`
+	// Hidden holds the MLP's hidden widths, e.g. [512] or [512, 512, 512].
+	Hidden []int64 `json:"hidden,omitempty"`
+	// Dropout is the drop rate before each fully connected layer after the first (0 = off).
+	Dropout float64 `json:"dropout,omitempty"`
+}
+
+// String is a short human name, e.g. "Inception", "Inception w/o BN", "MLP 3x512".
+func (a Architecture) String() string {
+	switch a.Arch {
+	case Inception:
+		if a.BatchNorm {
+			return "Inception"
+		}
+		return "Inception w/o BN"
+	case AlexNet:
+		return "AlexNet"
+	case MLP:
+		if len(a.Hidden) == 0 {
+			return "MLP (linear)"
+		}
+		same := true
+		for _, h := range a.Hidden {
+			same = same && h == a.Hidden[0]
+		}
+		if same {
+			return fmt.Sprintf("MLP %dx%d", len(a.Hidden), a.Hidden[0])
+		}
+		parts := make([]string, len(a.Hidden))
+		for i, h := range a.Hidden {
+			parts[i] = fmt.Sprint(h)
+		}
+		return "MLP " + strings.Join(parts, "-")
+	}
+	return string(a.Arch)
+}
+
+// Validate reports an unknown architecture or impossible settings.
+func (a Architecture) Validate() error {
+	switch a.Arch {
+	case Inception, AlexNet:
+	case MLP:
+		for _, h := range a.Hidden {
+			if h <= 0 {
+				return fmt.Errorf("tfgraph: MLP hidden width %d must be positive", h)
+			}
+		}
+	default:
+		return fmt.Errorf("tfgraph: unknown architecture %q (want inception, alexnet or mlp)", a.Arch)
+	}
+	if a.Dropout < 0 || a.Dropout >= 1 {
+		return fmt.Errorf("tfgraph: dropout rate %g must be in [0, 1)", a.Dropout)
+	}
+	return nil
+}
+
+// FirstLayer is the variable path of the first layer's weights: [k, k, in, out] for the CNNs,
+// [h*w*c, out] for an MLP.
+func (a Architecture) FirstLayer() string {
+	switch a.Arch {
+	case Inception:
+		return "conv0/kernel"
+	case AlexNet:
+		return "conv1/kernel"
+	default:
+		if len(a.Hidden) == 0 {
+			return "logits/weights"
+		}
+		return "fc1/weights"
+	}
+}
+
+// Logits adds the network's forward pass on images x [batch, h, w, c] and returns logits
+// [batch, classes]. Called once per pass with the same c.Vars, the passes share weights.
+func (a Architecture) Logits(c Ctx, x tf.Output, classes int64) tf.Output {
+	switch a.Arch {
+	case Inception:
+		return a.inception(c, x, classes)
+	case AlexNet:
+		return a.alexnet(c, x, classes)
+	default:
+		return a.mlp(c, x, classes)
+	}
+}
+
+// inception follows the table of SPEC.md section 3: 28 -> 14 -> 7, 11 blocks, mean pool, fc 10.
+func (a Architecture) inception(c Ctx, x tf.Output, classes int64) tf.Output {
+	bn := a.BatchNorm
+	h := ConvModule(c.Sub("conv0"), x, 3, 96, 1, bn)
+	h = InceptionModule(c.Sub("inception1"), h, 32, 32, bn)
+	h = InceptionModule(c.Sub("inception2"), h, 32, 48, bn)
+	h = DownsampleModule(c.Sub("downsample3"), h, 80, bn)
+	h = InceptionModule(c.Sub("inception4"), h, 112, 48, bn)
+	h = InceptionModule(c.Sub("inception5"), h, 96, 64, bn)
+	h = InceptionModule(c.Sub("inception6"), h, 80, 80, bn)
+	h = InceptionModule(c.Sub("inception7"), h, 48, 96, bn)
+	h = DownsampleModule(c.Sub("downsample8"), h, 96, bn)
+	h = InceptionModule(c.Sub("inception9"), h, 176, 160, bn)
+	h = InceptionModule(c.Sub("inception10"), h, 176, 160, bn)
+	h = GlobalMeanPool(c.Sub("pool"), h)
+	h = Dropout(c.Sub("dropout"), h, a.Dropout)
+	return Dense(c.Sub("logits"), h, classes, false)
+}
+
+// alexnet: two [conv 5x5 64, ReLU, max-pool 3x3/2, LRN] blocks, then fc 384, 192, classes.
+func (a Architecture) alexnet(c Ctx, x tf.Output, classes int64) tf.Output {
+	h := x
+	for i, name := range []string{"conv1", "conv2"} {
+		l := c.Sub(name)
+		h = AddBias(l, Conv2D(l, h, 5, 64, 1))
+		if l.S.Err() != nil {
+			return tf.Output{}
+		}
+		h = ReLU(l, h)
+		h = MaxPool(c.Sub(fmt.Sprintf("pool%d", i+1)), h, 3, 2)
+		h = LRN(c.Sub(fmt.Sprintf("norm%d", i+1)), h)
+	}
+	h = Flatten(c.Sub("flatten"), h)
+	h = Dense(c.Sub("fc3"), h, 384, true)
+	h = Dropout(c.Sub("dropout3"), h, a.Dropout)
+	h = Dense(c.Sub("fc4"), h, 192, true)
+	h = Dropout(c.Sub("dropout4"), h, a.Dropout)
+	return Dense(c.Sub("logits"), h, classes, false)
+}
+
+// mlp: flatten, ReLU hidden layers with biases, linear output.
+func (a Architecture) mlp(c Ctx, x tf.Output, classes int64) tf.Output {
+	h := Flatten(c.Sub("flatten"), x)
+	for i, width := range a.Hidden {
+		if i > 0 {
+			h = Dropout(c.Sub(fmt.Sprintf("dropout%d", i+1)), h, a.Dropout)
+		}
+		h = Dense(c.Sub(fmt.Sprintf("fc%d", i+1)), h, width, true)
+	}
+	if len(a.Hidden) > 0 {
+		h = Dropout(c.Sub("dropout_out"), h, a.Dropout)
+	}
+	return Dense(c.Sub("logits"), h, classes, false)
+}
+
+// CountParams builds the forward pass of a on h x w x c inputs in a scratch graph and returns its
+// number of trainable parameters (weights, biases, batch-norm shifts).
+func CountParams(a Architecture, h, w, c, classes int64) (int64, error) {
+	if err := a.Validate(); err != nil {
+		return 0, err
+	}
+	root := op.NewScope()
+	vs := NewVarStore(root.SubScope("vars"), 1)
+	x := op.Placeholder(root.SubScope("images"), tf.Float, op.PlaceholderShape(tf.MakeShape(-1, h, w, c)))
+	a.Logits(Ctx{S: root.SubScope("net"), Vars: vs, Training: true}, x, classes)
+	if _, err := root.Finalize(); err != nil {
+		return 0, fmt.Errorf("tfgraph: build %s: %w", a, err)
+	}
+	return vs.Params(), nil
+}

@@ -1,0 +1,56 @@
+package tfgraph
+
+import "testing"
+
+func TestCountParams_Paper(t *testing.T) {
+	cases := []struct {
+		name string
+		arch Architecture
+		want int64
+	}{
+		{"Inception", Architecture{Arch: Inception, BatchNorm: true}, 1649402},
+		{"Inception w/o BN", Architecture{Arch: Inception}, 1649402},
+		{"AlexNet", Architecture{Arch: AlexNet}, 1387786},
+		{"MLP 1x512", Architecture{Arch: MLP, Hidden: []int64{512}}, 1209866},
+		{"MLP 3x512", Architecture{Arch: MLP, Hidden: []int64{512, 512, 512}}, 1735178},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := CountParams(tc.arch, 28, 28, 3, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("CountParams(%s, 28x28x3) = %d, want %d (the paper's count)", tc.arch, got, tc.want)
+			}
+			if got, want := tc.arch.String(), tc.name; got != want {
+				t.Errorf("String() = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestCountParams_MNISTChangesOnlyFirstLayer(t *testing.T) {
+	// 28x28x1 input: the first layer loses 2/3 of its input weights and nothing else changes.
+	cases := []struct {
+		arch  Architecture
+		delta int64
+	}{
+		{Architecture{Arch: Inception, BatchNorm: true}, 3 * 3 * 2 * 96},
+		{Architecture{Arch: AlexNet}, 5 * 5 * 2 * 64},
+		{Architecture{Arch: MLP, Hidden: []int64{512}}, 28 * 28 * 2 * 512},
+	}
+	for _, tc := range cases {
+		rgb, err := CountParams(tc.arch, 28, 28, 3, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gray, err := CountParams(tc.arch, 28, 28, 1, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := rgb-gray, tc.delta; got != want {
+			t.Errorf("%s: 28x28x3 minus 28x28x1 = %d parameters, want %d", tc.arch, got, want)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package tfgraph
+
+import "fmt"
+
+// Spec says everything needed to build a training graph. It is plain data.
+type Spec struct {
+	Arch Architecture
+	// Height, Width and Channels are the size of the images the network sees (after any crop).
+	Height, Width, Channels int64
+	Classes                 int64
+	// TrainSize and TestSize are the number of images uploaded into the graph.
+	TrainSize, TestSize int64
+	// Batch is the training batch size; EvalBatch the batch of evaluation passes (0: 500).
+	Batch, EvalBatch int64
+	// Momentum of SGD (the paper: 0.9); WeightDecay is the L2 coefficient (0 = off).
+	Momentum, WeightDecay float64
+	Augment               Augment
+	// Seed makes initial weights, dropout and crops reproducible.
+	Seed int64
+	// Device is "auto" (a GPU when TensorFlow sees one, else the CPU), "cpu" or "gpu".
+	Device string
+	// Threads bounds TensorFlow's intra-op and inter-op thread pools (0: TensorFlow's default).
+	Threads int
+}
+
+func (s *Spec) withDefaults() {
+	if s.EvalBatch <= 0 {
+		s.EvalBatch = 500
+	}
+	if s.Device == "" {
+		s.Device = "auto"
+	}
+	if s.Augment.On() {
+		if s.Augment.StoredHeight == 0 {
+			s.Augment.StoredHeight = s.Height
+		}
+		if s.Augment.StoredWidth == 0 {
+			s.Augment.StoredWidth = s.Width
+		}
+	}
+}
+
+// Validate reports settings that cannot build a graph.
+func (s Spec) Validate() error {
+	if err := s.Arch.Validate(); err != nil {
+		return err
+	}
+	switch {
+	case s.Height <= 0 || s.Width <= 0 || s.Channels <= 0:
+		return fmt.Errorf("tfgraph: image size %dx%dx%d must be positive", s.Height, s.Width, s.Channels)
+	case s.Classes < 2:
+		return fmt.Errorf("tfgraph: %d classes: need at least 2", s.Classes)
+	case s.TrainSize <= 0:
+		return fmt.Errorf("tfgraph: empty training set")
+	case s.Batch <= 0:
+		return fmt.Errorf("tfgraph: batch size %d must be positive", s.Batch)
+	case s.Momentum < 0 || s.Momentum >= 1:
+		return fmt.Errorf("tfgraph: momentum %g must be in [0, 1)", s.Momentum)
+	case s.WeightDecay < 0:
+		return fmt.Errorf("tfgraph: weight decay %g must not be negative", s.WeightDecay)
+	case s.Device != "auto" && s.Device != "cpu" && s.Device != "gpu":
+		return fmt.Errorf("tfgraph: device %q: want auto, cpu or gpu", s.Device)
+	}
+	a := s.Augment
+	if a.On() && (a.StoredHeight < s.Height || a.StoredWidth < s.Width) {
+		return fmt.Errorf("tfgraph: stored images %dx%d are smaller than the crop %dx%d", a.StoredHeight, a.StoredWidth, s.Height, s.Width)
+	}
+	return nil
+}
+
+// storedShape is the shape of one uploaded image.
+func (s Spec) storedShape() (h, w, c int64) {
+	if s.Augment.On() {
+		return s.Augment.StoredHeight, s.Augment.StoredWidth, s.Channels
+	}
+	return s.Height, s.Width, s.Channels
+}

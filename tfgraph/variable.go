@@ -1,0 +1,160 @@
+package tfgraph
+
+import (
+	"math"
+	"strings"
+
+	tf "github.com/wamuir/graft/tensorflow"
+	"github.com/wamuir/graft/tensorflow/op"
+)
+
+// Kind says what a variable is for: it decides whether it is trained, regularized and counted.
+type Kind int
+
+const (
+	// Weight is a kernel or a dense matrix: trained, counted, and penalized by weight decay.
+	Weight Kind = iota
+	// Bias is a conv or dense bias: trained and counted, never decayed.
+	Bias
+	// Shift is a batch-norm offset (beta): trained and counted, never decayed.
+	Shift
+	// Statistic is a batch-norm moving mean or variance: saved, neither trained nor counted.
+	Statistic
+	// Slot is an optimizer accumulator (momentum): saved, neither trained nor counted.
+	Slot
+	// State is a scalar such as the learning rate: saved, neither trained nor counted.
+	State
+)
+
+// Trainable reports whether the optimizer updates variables of this kind.
+func (k Kind) Trainable() bool { return k == Weight || k == Bias || k == Shift }
+
+// Variable is a float32 resource variable. Init assigns its initial value; Value reads it.
+// Handle is the resource for assignments and optimizer updates.
+type Variable struct {
+	Name   string // slash-separated path, e.g. "conv0/kernel"
+	Kind   Kind
+	Shape  []int64
+	Init   *tf.Operation
+	Handle tf.Output
+	Value  tf.Output
+}
+
+// Size is the number of scalars in the variable.
+func (v *Variable) Size() int64 {
+	n := int64(1)
+	for _, d := range v.Shape {
+		n *= d
+	}
+	return n
+}
+
+// NewVariable adds a resource variable to s, initialized from the output of init (called with a
+// scope of its own so that its Consts do not collide). The variable's ops are
+// <s>/VarHandleOp, <s>/assign/AssignVariableOp and <s>/read/ReadVariableOp.
+func NewVariable(s *op.Scope, name string, kind Kind, shape []int64, init func(s *op.Scope) tf.Output) *Variable {
+	if s.Err() != nil {
+		return &Variable{Name: name, Kind: kind, Shape: shape}
+	}
+	handle := op.VarHandleOp(s, tf.Float, tf.MakeShape(shape...), op.VarHandleOpSharedName(name))
+	value := init(s.SubScope("init"))
+	if s.Err() != nil {
+		return &Variable{Name: name, Kind: kind, Shape: shape}
+	}
+	return &Variable{
+		Name:   name,
+		Kind:   kind,
+		Shape:  shape,
+		Init:   op.AssignVariableOp(s.SubScope("assign"), handle, value),
+		Handle: handle,
+		Value:  op.ReadVariableOp(s.SubScope("read"), handle, tf.Float),
+	}
+}
+
+// VarStore creates each variable once, under its own scope ("vars/<path>"), and hands the same
+// variable to every pass (training, evaluation) that asks for it by path. It also hands out
+// distinct op-level seeds so that the initial values depend only on the model seed.
+type VarStore struct {
+	scope  *op.Scope
+	seed   int64
+	nseeds int64
+	byName map[string]*Variable
+	list   []*Variable
+	scopes map[string]*op.Scope // one scope per path prefix, so op names follow variable paths
+}
+
+// NewVarStore returns a store whose variables live under s; seed is the graph-level seed of every
+// random initializer.
+func NewVarStore(s *op.Scope, seed int64) *VarStore {
+	return &VarStore{scope: s, seed: seed, byName: map[string]*Variable{}, scopes: map[string]*op.Scope{}}
+}
+
+// Get returns the variable at path, creating it with init on first use.
+func (vs *VarStore) Get(path string, kind Kind, shape []int64, init func(s *op.Scope) tf.Output) *Variable {
+	if v, ok := vs.byName[path]; ok {
+		return v
+	}
+	v := NewVariable(vs.scopeOf(path), path, kind, shape, init)
+	vs.byName[path] = v
+	vs.list = append(vs.list, v)
+	return v
+}
+
+// Variables returns every variable in creation order.
+func (vs *VarStore) Variables() []*Variable { return vs.list }
+
+// Lookup returns the variable at path, or nil.
+func (vs *VarStore) Lookup(path string) *Variable { return vs.byName[path] }
+
+// nextSeed returns the op-level seed (seed2) for the next random initializer.
+func (vs *VarStore) nextSeed() int64 {
+	vs.nseeds++
+	return vs.nseeds
+}
+
+// Params is the number of trainable scalars: weights, biases and batch-norm shifts.
+func (vs *VarStore) Params() int64 {
+	var n int64
+	for _, v := range vs.list {
+		if v.Kind.Trainable() {
+			n += v.Size()
+		}
+	}
+	return n
+}
+
+// HeNormal returns an initializer of a [.., fanIn, out] weight: a truncated normal with standard
+// deviation sqrt(2/fanIn), corrected for the truncation at two standard deviations (He et al. 2015,
+// as Keras's he_normal).
+func (vs *VarStore) HeNormal(shape []int64, fanIn int64) func(s *op.Scope) tf.Output {
+	seed2 := vs.nextSeed()
+	seed := vs.seed
+	return func(s *op.Scope) tf.Output {
+		// 0.87962566 is the standard deviation of a unit normal truncated to [-2, 2].
+		std := float32(math.Sqrt(2/float64(fanIn)) / 0.87962566103423978)
+		shp := op.Const(s.SubScope("shape"), shape)
+		n := op.TruncatedNormal(s, shp, tf.Float, op.TruncatedNormalSeed(seed), op.TruncatedNormalSeed2(seed2))
+		return op.Mul(s, n, op.Const(s.SubScope("std"), std))
+	}
+}
+
+// Filled returns an initializer of a tensor of the given shape filled with value.
+func Filled(shape []int64, value float32) func(s *op.Scope) tf.Output {
+	return func(s *op.Scope) tf.Output {
+		return op.Fill(s, op.Const(s.SubScope("shape"), shape), op.Const(s.SubScope("value"), value))
+	}
+}
+
+// scopeOf returns the scope for a variable path, creating each prefix's scope once.
+func (vs *VarStore) scopeOf(path string) *op.Scope {
+	if s, ok := vs.scopes[path]; ok {
+		return s
+	}
+	parent, name := vs.scope, path
+	if i := strings.LastIndex(path, "/"); i >= 0 {
+		parent, name = vs.scopeOf(path[:i]), path[i+1:]
+	}
+	s := parent.SubScope(name)
+	vs.scopes[path] = s
+	return s
+}
