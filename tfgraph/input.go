@@ -31,11 +31,12 @@ type dataVar struct {
 }
 
 // newDataVar adds a variable of the given type and shape and the placeholder that uploads it.
-func newDataVar(s *op.Scope, dt tf.DataType, shape []int64) dataVar {
+func newDataVar(s *op.Scope, name string, dt tf.DataType, shape []int64) dataVar {
 	if s.Err() != nil {
 		return dataVar{}
 	}
-	h := op.VarHandleOp(s, dt, tf.MakeShape(shape...))
+	// Without a shared name, every VarHandleOp of a session refers to the same resource.
+	h := op.VarHandleOp(s, dt, tf.MakeShape(shape...), op.VarHandleOpSharedName(name))
 	feed := op.Placeholder(s.SubScope("feed"), dt, op.PlaceholderShape(tf.MakeShape(shape...)))
 	return dataVar{handle: h, feed: feed, assign: op.AssignVariableOp(s.SubScope("assign"), h, feed)}
 }
@@ -76,12 +77,14 @@ func randomCrops(s *op.Scope, x tf.Output, sh, sw, h, w int64, crop, flip bool, 
 	zero := op.Const(s.SubScope("zero"), float32(0))
 	offY, offX := zero, zero
 	if crop {
-		shape := op.ConcatV2(s.SubScope("off_shape"), []tf.Output{n, op.Const(s.SubScope("two"), []int32{2})}, op.Const(s.SubScope("axis0"), int32(0)))
-		maxOff := op.Const(s.SubScope("max_off"), []int32{int32(sh - h + 1), int32(sw - w + 1)})
-		off := op.RandomUniformInt(s, shape, op.Const(s.SubScope("min_off"), []int32{0}), maxOff, op.RandomUniformIntSeed(seed), op.RandomUniformIntSeed2(seed2))
-		offF := op.Cast(s.SubScope("off"), off, tf.Float)
-		offY = op.Squeeze(s.SubScope("off_y"), op.Slice(s.SubScope("off_y"), offF, op.Const(s.SubScope("y_begin"), []int32{0, 0}), op.Const(s.SubScope("y_size"), []int32{-1, 1})), op.SqueezeAxis([]int64{1}))
-		offX = op.Squeeze(s.SubScope("off_x"), op.Slice(s.SubScope("off_x"), offF, op.Const(s.SubScope("x_begin"), []int32{0, 1}), op.Const(s.SubScope("x_size"), []int32{-1, 1})), op.SqueezeAxis([]int64{1}))
+		offset := func(name string, size int64, seed2 int64) tf.Output {
+			ss := s.SubScope(name)
+			o := op.RandomUniformInt(ss, n, op.Const(ss.SubScope("min"), int32(0)), op.Const(ss.SubScope("max"), int32(size+1)),
+				op.RandomUniformIntSeed(seed), op.RandomUniformIntSeed2(seed2))
+			return op.Cast(ss, o, tf.Float)
+		}
+		offY = offset("off_y", sh-h, seed2)
+		offX = offset("off_x", sw-w, seed2+2)
 	} else {
 		offY = op.Const(s.SubScope("center_y"), float32((sh-h)/2))
 		offX = op.Const(s.SubScope("center_x"), float32((sw-w)/2))

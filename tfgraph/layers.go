@@ -52,14 +52,14 @@ func channels(x tf.Output) int64 {
 }
 
 // Conv2D adds a SAME-padded convolution of x (NHWC) with a [k, k, in, out] kernel
-// (variable "kernel", He-initialized) and the given stride, without bias or activation.
+// (variable "kernel", Glorot-uniform initialized) and the given stride, without bias or activation.
 func Conv2D(c Ctx, x tf.Output, k, out, stride int64) tf.Output {
 	if c.S.Err() != nil {
 		return tf.Output{}
 	}
 	in := channels(x)
 	shape := []int64{k, k, in, out}
-	kernel := c.variable("kernel", Weight, shape, c.Vars.HeNormal(shape, k*k*in))
+	kernel := c.variable("kernel", Weight, shape, c.Vars.GlorotUniform(shape, k*k*in, k*k*out))
 	return op.Conv2D(c.S, x, kernel.Value, []int64{1, stride, stride, 1}, "SAME")
 }
 
@@ -155,16 +155,46 @@ func MaxPool(c Ctx, x tf.Output, k, stride int64) tf.Output {
 	return op.MaxPool(c.S, x, []int64{1, k, k, 1}, []int64{1, stride, stride, 1}, "SAME")
 }
 
-// LRN is local response normalization with the small AlexNet's settings: depth radius 4, bias 1,
-// alpha 0.001/9, beta 0.75.
+// LRN settings of the small AlexNet (TF-slim's cifar10 model): the sum of squares runs over
+// channels c-4 .. c+4.
+const (
+	LRNDepthRadius = 4
+	LRNBias        = 1.0
+	LRNAlpha       = 0.001 / 9
+	LRNBeta        = 0.75
+)
+
+// LRN is local response normalization across channels with the small AlexNet's settings:
+// y_c = x_c / (LRNBias + LRNAlpha * sum_{|c'-c| <= LRNDepthRadius} x_c'^2) ^ LRNBeta, exactly
+// TensorFlow's LRN op. It is built from primitive ops because the C++ gradient of the LRN op
+// (tensorflow/cc/gradients/nn_grad.cc) ignores the forward op's attributes and differentiates
+// LRN with the default radius 5, bias 1, alpha 1, beta 0.5: a finite-difference test caught it.
+// The window sum is a matrix product with a [c, c] band of ones.
 func LRN(c Ctx, x tf.Output) tf.Output {
 	if c.S.Err() != nil {
 		return tf.Output{}
 	}
-	return op.LRN(c.S, x, op.LRNDepthRadius(4), op.LRNBias(1), op.LRNAlpha(0.001/9), op.LRNBeta(0.75))
+	ch := channels(x)
+	band := make([][]float32, ch)
+	for i := range band {
+		band[i] = make([]float32, ch)
+		for j := range band[i] {
+			if i-j <= LRNDepthRadius && j-i <= LRNDepthRadius {
+				band[i][j] = 1
+			}
+		}
+	}
+	s := c.S
+	sq := op.Reshape(s.SubScope("rows"), op.Square(s, x), op.Const(s.SubScope("rows_shape"), []int64{-1, ch}))
+	sum := op.MatMul(s, sq, op.Const(s.SubScope("band"), band))
+	sum = op.Reshape(s.SubScope("back"), sum, op.Shape(s, x))
+	base := op.AddV2(s.SubScope("base"), op.Mul(s.SubScope("scaled"), sum, op.Const(s.SubScope("alpha"), float32(LRNAlpha))),
+		op.Const(s.SubScope("bias"), float32(LRNBias)))
+	denom := op.Pow(s, base, op.Const(s.SubScope("beta"), float32(LRNBeta)))
+	return op.Div(s, x, denom)
 }
 
-// Dense is a fully connected layer x [batch, in] -> [batch, out] with a He-initialized "weights"
+// Dense is a fully connected layer x [batch, in] -> [batch, out] with a Glorot-uniform initialized "weights"
 // variable [in, out] and a "bias" variable [out]; relu adds a ReLU.
 func Dense(c Ctx, x tf.Output, out int64, relu bool) tf.Output {
 	if c.S.Err() != nil {
@@ -172,7 +202,7 @@ func Dense(c Ctx, x tf.Output, out int64, relu bool) tf.Output {
 	}
 	in := channels(x)
 	shape := []int64{in, out}
-	w := c.variable("weights", Weight, shape, c.Vars.HeNormal(shape, in))
+	w := c.variable("weights", Weight, shape, c.Vars.GlorotUniform(shape, in, out))
 	y := AddBias(c, op.MatMul(c.S, x, w.Value))
 	if relu {
 		y = ReLU(c, y)

@@ -99,14 +99,14 @@ func (m *Model) build(root *op.Scope) {
 	m.Vars = NewVarStore(root.SubScope("vars"), spec.Seed)
 
 	data := root.SubScope("data")
-	m.train = newDataVar(data.SubScope("train_images"), tf.Float, []int64{spec.TrainSize, sh, sw, sc})
-	m.trainY = newDataVar(data.SubScope("train_labels"), tf.Int32, []int64{spec.TrainSize})
+	m.train = newDataVar(data.SubScope("train_images"), "data/train_images", tf.Float, []int64{spec.TrainSize, sh, sw, sc})
+	m.trainY = newDataVar(data.SubScope("train_labels"), "data/train_labels", tf.Int32, []int64{spec.TrainSize})
 	testN := spec.TestSize
 	if testN <= 0 {
 		testN = 1 // a placeholder row, so the graph is the same whether or not there is a test set
 	}
-	m.test = newDataVar(data.SubScope("test_images"), tf.Float, []int64{testN, sh, sw, sc})
-	m.testY = newDataVar(data.SubScope("test_labels"), tf.Int32, []int64{testN})
+	m.test = newDataVar(data.SubScope("test_images"), "data/test_images", tf.Float, []int64{testN, sh, sw, sc})
+	m.testY = newDataVar(data.SubScope("test_labels"), "data/test_labels", tf.Int32, []int64{testN})
 
 	// Training pass.
 	ts := root.SubScope("train")

@@ -123,18 +123,18 @@ func (vs *VarStore) Params() int64 {
 	return n
 }
 
-// HeNormal returns an initializer of a [.., fanIn, out] weight: a truncated normal with standard
-// deviation sqrt(2/fanIn), corrected for the truncation at two standard deviations (He et al. 2015,
-// as Keras's he_normal).
-func (vs *VarStore) HeNormal(shape []int64, fanIn int64) func(s *op.Scope) tf.Output {
+// GlorotUniform returns an initializer of a weight of the given shape: uniform in
+// [-limit, limit] with limit = sqrt(6/(fanIn+fanOut)). This is TF-slim's default
+// (xavier_initializer), which the paper's TensorFlow models used, and Keras's.
+func (vs *VarStore) GlorotUniform(shape []int64, fanIn, fanOut int64) func(s *op.Scope) tf.Output {
 	seed2 := vs.nextSeed()
 	seed := vs.seed
 	return func(s *op.Scope) tf.Output {
-		// 0.87962566 is the standard deviation of a unit normal truncated to [-2, 2].
-		std := float32(math.Sqrt(2/float64(fanIn)) / 0.87962566103423978)
+		limit := math.Sqrt(6 / float64(fanIn+fanOut))
 		shp := op.Const(s.SubScope("shape"), shape)
-		n := op.TruncatedNormal(s, shp, tf.Float, op.TruncatedNormalSeed(seed), op.TruncatedNormalSeed2(seed2))
-		return op.Mul(s, n, op.Const(s.SubScope("std"), std))
+		u := op.RandomUniform(s, shp, tf.Float, op.RandomUniformSeed(seed), op.RandomUniformSeed2(seed2))
+		scaled := op.Mul(s, u, op.Const(s.SubScope("width"), float32(2*limit)))
+		return op.Sub(s, scaled, op.Const(s.SubScope("limit"), float32(limit)))
 	}
 }
 

@@ -84,11 +84,12 @@ func resolveSource(spec Source) (Source, error) {
 	case MNISTName:
 		return Source{Name: MNISTName}, nil
 	case FashionMNISTName, "fashion_mnist", "fashionmnist":
+		// An empty Dir stays empty so that FindFashionMNIST explains the system folder.
 		dir := spec.Dir
-		if dir == "" {
-			dir = FashionMNISTSystemDir
+		if dir != "" {
+			dir = filepath.Clean(dir)
 		}
-		return Source{Name: FashionMNISTName, Dir: filepath.Clean(dir)}, nil
+		return Source{Name: FashionMNISTName, Dir: dir}, nil
 	case CIFAR10Name, "cifar-10", "cifar_10":
 		dir := spec.Dir
 		if dir == "" {

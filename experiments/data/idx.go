@@ -39,15 +39,22 @@ func maybeGunzip(r io.Reader) (io.Reader, error) {
 	return br, nil
 }
 
-// readHeader reads n big-endian uint32 values.
-func readHeader(r io.Reader, n int) ([]uint32, error) {
-	buf := make([]byte, 4*n)
-	if _, err := io.ReadFull(r, buf); err != nil {
-		return nil, err
+// readIDXHeader reads the magic number, checks it against magic (kind
+// describes it), and reads the dims big-endian uint32 dimensions.
+func readIDXHeader(r io.Reader, magic uint32, dims int, kind string) ([]uint32, error) {
+	buf := make([]byte, 4*(1+dims))
+	if _, err := io.ReadFull(r, buf[:4]); err != nil {
+		return nil, fmt.Errorf("truncated idx header: %w", err)
 	}
-	out := make([]uint32, n)
+	if got := binary.BigEndian.Uint32(buf); got != magic {
+		return nil, fmt.Errorf("magic number 0x%08x, want 0x%08x (%s)", got, magic, kind)
+	}
+	if _, err := io.ReadFull(r, buf[4:]); err != nil {
+		return nil, fmt.Errorf("truncated idx header: %w", err)
+	}
+	out := make([]uint32, dims)
 	for i := range out {
-		out[i] = binary.BigEndian.Uint32(buf[4*i:])
+		out[i] = binary.BigEndian.Uint32(buf[4*(i+1):])
 	}
 	return out, nil
 }
@@ -85,14 +92,11 @@ func ParseIDXImages(r io.Reader, name string) (n, h, w int, pixels []uint8, err 
 	if err != nil {
 		return 0, 0, 0, nil, formatErr(name, "%v", err)
 	}
-	hdr, err := readHeader(zr, 4)
+	hdr, err := readIDXHeader(zr, idxImagesMagic, 3, "idx3 unsigned-byte images")
 	if err != nil {
-		return 0, 0, 0, nil, formatErr(name, "truncated idx header: %v", err)
+		return 0, 0, 0, nil, formatErr(name, "%v", err)
 	}
-	if hdr[0] != idxImagesMagic {
-		return 0, 0, 0, nil, formatErr(name, "magic number 0x%08x, want 0x%08x (idx3 unsigned-byte images)", hdr[0], idxImagesMagic)
-	}
-	n64, h64, w64 := int64(hdr[1]), int64(hdr[2]), int64(hdr[3])
+	n64, h64, w64 := int64(hdr[0]), int64(hdr[1]), int64(hdr[2])
 	if h64 == 0 || w64 == 0 {
 		return 0, 0, 0, nil, formatErr(name, "image size %dx%d", h64, w64)
 	}
@@ -118,16 +122,13 @@ func ParseIDXLabels(r io.Reader, name string) ([]uint8, error) {
 	if err != nil {
 		return nil, formatErr(name, "%v", err)
 	}
-	hdr, err := readHeader(zr, 2)
+	hdr, err := readIDXHeader(zr, idxLabelsMagic, 1, "idx1 unsigned-byte labels")
 	if err != nil {
-		return nil, formatErr(name, "truncated idx header: %v", err)
+		return nil, formatErr(name, "%v", err)
 	}
-	if hdr[0] != idxLabelsMagic {
-		return nil, formatErr(name, "magic number 0x%08x, want 0x%08x (idx1 unsigned-byte labels)", hdr[0], idxLabelsMagic)
-	}
-	labels, err := readExactly(zr, int64(hdr[1]))
+	labels, err := readExactly(zr, int64(hdr[0]))
 	if err != nil {
-		return nil, formatErr(name, "%d labels: %v", hdr[1], err)
+		return nil, formatErr(name, "%d labels: %v", hdr[0], err)
 	}
 	return labels, nil
 }

@@ -77,6 +77,9 @@ func FindFashionMNIST(userDir string) (string, error) {
 		return dir, nil
 	}
 	what := fmt.Sprintf("%s is missing %s", dir, strings.Join(missing, ", "))
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		what = dir + " does not exist"
+	}
 	if userDir != "" {
 		return "", fmt.Errorf("%w: Fashion-MNIST: the chosen folder %s; pick the folder that holds the four idx files "+
 			"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz), "+
