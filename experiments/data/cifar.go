@@ -40,6 +40,9 @@ var (
 // name is used in error messages only; malformed input gives an error
 // wrapping ErrFormat.
 func ParseCIFAR10Batch(r io.Reader, name string) (images []float32, labels []uint8, err error) {
+	if r == nil {
+		return nil, nil, formatErr(name, "no reader")
+	}
 	raw, err := io.ReadAll(io.LimitReader(r, maxCIFARBatchBytes+1))
 	if err != nil {
 		return nil, nil, fmt.Errorf("read %s: %w", name, err)

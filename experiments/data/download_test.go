@@ -108,8 +108,8 @@ func TestDownload(t *testing.T) {
 	if len(calls) == 0 {
 		t.Fatal("progress was never called")
 	}
-	if max := int(elapsed/progressInterval) + 2; len(calls) > max {
-		t.Errorf("progress called %d times in %v, want at most %d", len(calls), elapsed, max)
+	if limit := int(elapsed/progressInterval) + 2; len(calls) > limit {
+		t.Errorf("progress called %d times in %v, want at most %d", len(calls), elapsed, limit)
 	}
 	last := calls[len(calls)-1]
 	if last.Done != int64(len(body)) || last.Total != int64(len(body)) {

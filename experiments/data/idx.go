@@ -24,6 +24,9 @@ const maxIDXBytes = 1<<31 - 1
 // maybeGunzip returns a reader of the decompressed content when r starts with
 // the gzip magic bytes 1f 8b, and of r itself otherwise.
 func maybeGunzip(r io.Reader) (io.Reader, error) {
+	if r == nil {
+		return nil, errors.New("no reader")
+	}
 	br := bufio.NewReader(r)
 	head, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {

@@ -158,3 +158,15 @@ func FuzzParseIDXLabels(f *testing.F) {
 		}
 	})
 }
+
+func TestParse_NilReader(t *testing.T) {
+	if _, _, _, _, err := ParseIDXImages(nil, "x"); !errors.Is(err, ErrFormat) {
+		t.Errorf("ParseIDXImages(nil) error = %v, want ErrFormat", err)
+	}
+	if _, err := ParseIDXLabels(nil, "x"); !errors.Is(err, ErrFormat) {
+		t.Errorf("ParseIDXLabels(nil) error = %v, want ErrFormat", err)
+	}
+	if _, _, err := ParseCIFAR10Batch(nil, "x"); !errors.Is(err, ErrFormat) {
+		t.Errorf("ParseCIFAR10Batch(nil) error = %v, want ErrFormat", err)
+	}
+}

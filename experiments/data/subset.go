@@ -38,6 +38,7 @@ func Stratified(s Set, n, classes int, rng *rand.Rand) Set {
 			classes = max(classes, int(l)+1)
 		}
 	}
+	classes = min(classes, 256) // labels are bytes
 	if n <= 0 || classes <= 0 {
 		return s.Subset(nil)
 	}

@@ -106,6 +106,9 @@ func TestStratified(t *testing.T) {
 	if slices.Equal(a.Images, b.Images) {
 		t.Error("different seeds gave the same subset")
 	}
+	if got := Stratified(s, 10, 1<<40, nil); got.N != 10 {
+		t.Errorf("huge class count: N = %d, want 10", got.N)
+	}
 	if got := Stratified(s, 10, 10, nil); got.N != 10 {
 		t.Errorf("nil rng: N = %d, want 10", got.N)
 	}

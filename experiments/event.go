@@ -1,0 +1,64 @@
+package experiments
+
+import "time"
+
+// Event is one of the closed set of messages Run sends while it works.
+type Event interface{ isEvent() }
+
+// Started says a run has its data and its graph and is about to take its first step.
+type Started struct {
+	Config Config
+	Dir    string // the run's results folder
+	Params int64  // trainable parameters of the model as built
+	Device string // the TensorFlow device it runs on
+	// TrainSize and TestSize are the number of images used; FlipRate the fraction of training
+	// labels that the randomization really changed.
+	TrainSize, TestSize int
+	FlipRate            float64
+	StepsPerEpoch       int
+	TotalSteps          int // the bound of the run (it may stop earlier once fitted)
+	Resumed             bool
+	FirstStep           int // 0, or the step a resumed run continues from
+}
+
+// StepProgress reports training between epochs, at most about ten times a second.
+type StepProgress struct {
+	Step, Epoch  int
+	TotalSteps   int
+	Loss         float64 // the last batch's cross-entropy
+	ImagesPerSec float64
+	ETA          time.Duration // to the bound of the run
+}
+
+// EpochDone carries the metrics of an epoch (one row of metrics.csv).
+type EpochDone struct{ Metrics Metrics }
+
+// FiltersReady is a snapshot of the first layer's weights: Shape is [k, k, in, out] for a CNN
+// and [h*w*c, out] for an MLP (then ImageShape gives h, w, c), values row-major.
+type FiltersReady struct {
+	Epoch, Step int
+	Shape       []int64
+	ImageShape  [3]int
+	Weights     []float32
+}
+
+// Fitted says the training set was fitted: full training-set accuracy reached Threshold
+// (1 for "100%") at Step.
+type Fitted struct {
+	Step, Epoch int
+	Threshold   float64
+}
+
+// Finished is the last event of a run. Err is nil on success, wraps context.Canceled after a
+// cancel, and ErrDiverged after a NaN or infinite loss.
+type Finished struct {
+	Summary Summary
+	Err     error
+}
+
+func (Started) isEvent()      {}
+func (StepProgress) isEvent() {}
+func (EpochDone) isEvent()    {}
+func (FiltersReady) isEvent() {}
+func (Fitted) isEvent()       {}
+func (Finished) isEvent()     {}

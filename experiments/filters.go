@@ -1,0 +1,204 @@
+package experiments
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+
+	"rethink/tfgraph"
+)
+
+// MaxFilters is the number of first-layer units a snapshot keeps (the mosaic shows 8x8).
+const MaxFilters = 64
+
+// FilterSnapshot is a FiltersReady event as stored in a run's filters/ folder.
+type FilterSnapshot struct {
+	Epoch      int     `json:"epoch"`
+	Step       int     `json:"step"`
+	Shape      []int64 `json:"shape"`
+	ImageShape [3]int  `json:"image_shape"`
+	Weights    []byte  `json:"weights"` // little-endian float32
+}
+
+// snapshot reads the first layer, keeps its first MaxFilters units, sends FiltersReady and
+// stores it. A failure to read or store is not fatal to the run: it only loses a picture.
+func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epoch, step int, p Prepared) {
+	w, shape, err := m.FirstLayer()
+	if err != nil {
+		return
+	}
+	w, shape = firstUnits(w, shape, MaxFilters)
+	ev := FiltersReady{Epoch: epoch, Step: step, Shape: shape, Weights: w,
+		ImageShape: [3]int{p.Shown.H, p.Shown.W, p.Shown.C}}
+	r.send(ctx, ev)
+	dir := filepath.Join(r.dir, "filters")
+	if os.MkdirAll(dir, 0o755) != nil {
+		return
+	}
+	buf := new(bytes.Buffer)
+	binary.Write(buf, binary.LittleEndian, w)
+	snap := FilterSnapshot{Epoch: epoch, Step: step, Shape: shape, ImageShape: ev.ImageShape, Weights: buf.Bytes()}
+	WriteJSON(filepath.Join(dir, fmt.Sprintf("epoch-%04d.json", epoch)), snap)
+	if img := FilterMosaic(ev, 4); img != nil {
+		var b bytes.Buffer
+		if png.Encode(&b, img) == nil {
+			writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())
+		}
+	}
+}
+
+// firstUnits keeps the first n output units of a weight whose last dimension is the unit.
+func firstUnits(w []float32, shape []int64, n int64) ([]float32, []int64) {
+	out := shape[len(shape)-1]
+	if out <= n {
+		return w, shape
+	}
+	rows := int64(len(w)) / out
+	kept := make([]float32, 0, rows*n)
+	for r := int64(0); r < rows; r++ {
+		kept = append(kept, w[r*out:r*out+n]...)
+	}
+	s := append([]int64(nil), shape...)
+	s[len(s)-1] = n
+	return kept, s
+}
+
+// ReadFilterSnapshots reads a run's stored filter snapshots, in epoch order.
+func ReadFilterSnapshots(dir string) ([]FiltersReady, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "filters", "epoch-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var out []FiltersReady
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var s FilterSnapshot
+		if err := json.Unmarshal(b, &s); err != nil {
+			return nil, fmt.Errorf("experiments: %s: %w", f, err)
+		}
+		w := make([]float32, len(s.Weights)/4)
+		if err := binary.Read(bytes.NewReader(s.Weights), binary.LittleEndian, w); err != nil {
+			return nil, fmt.Errorf("experiments: %s: %w", f, err)
+		}
+		out = append(out, FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w})
+	}
+	return out, nil
+}
+
+// Filter is one first-layer unit as an image: H x W pixels of C channels (1 or 3), row-major.
+type Filter struct {
+	H, W, C int
+	Values  []float32
+}
+
+// Filters splits a snapshot into its units: a [k, k, in, out] kernel gives out filters of
+// k x k x in; an MLP's [h*w*c, out] matrix gives out filters of h x w x c.
+func (f FiltersReady) Filters() []Filter {
+	var h, w, c, out int
+	switch len(f.Shape) {
+	case 4:
+		h, w, c, out = int(f.Shape[0]), int(f.Shape[1]), int(f.Shape[2]), int(f.Shape[3])
+	case 2:
+		h, w, c, out = f.ImageShape[0], f.ImageShape[1], f.ImageShape[2], int(f.Shape[1])
+		if h*w*c != int(f.Shape[0]) {
+			return nil
+		}
+	default:
+		return nil
+	}
+	if len(f.Weights) != h*w*c*out {
+		return nil
+	}
+	filters := make([]Filter, out)
+	for u := range filters {
+		v := make([]float32, h*w*c)
+		for i := range v {
+			v[i] = f.Weights[i*out+u]
+		}
+		filters[u] = Filter{H: h, W: w, C: c, Values: v}
+	}
+	return filters
+}
+
+// FilterMosaic draws the snapshot's units in a square grid, each pixel scale x scale screen
+// pixels with a 1-pixel gap: RGB filters (3 input channels) are shown as colors, each filter
+// rescaled to its own range; single-channel filters use a diverging map (blue negative, white
+// zero, red positive) scaled by the largest magnitude of the snapshot. It returns nil for an
+// empty snapshot.
+func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
+	filters := f.Filters()
+	if len(filters) == 0 || scale < 1 {
+		return nil
+	}
+	cols := int(math.Ceil(math.Sqrt(float64(len(filters)))))
+	rows := (len(filters) + cols - 1) / cols
+	fh, fw := filters[0].H*scale, filters[0].W*scale
+	img := image.NewRGBA(image.Rect(0, 0, cols*(fw+1)+1, rows*(fh+1)+1))
+	for i := range img.Pix {
+		img.Pix[i] = 0x60 // the gaps: mid grey, visible on light and dark themes
+	}
+	var global float32
+	for _, fl := range filters {
+		for _, v := range fl.Values {
+			global = max(global, float32(math.Abs(float64(v))))
+		}
+	}
+	for n, fl := range filters {
+		x0, y0 := 1+(n%cols)*(fw+1), 1+(n/cols)*(fh+1)
+		lo, hi := fl.Values[0], fl.Values[0]
+		for _, v := range fl.Values {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		for y := range fl.H {
+			for x := range fl.W {
+				var c color.RGBA
+				at := (y*fl.W + x) * fl.C
+				if fl.C == 3 {
+					c = color.RGBA{unit(fl.Values[at], lo, hi), unit(fl.Values[at+1], lo, hi), unit(fl.Values[at+2], lo, hi), 255}
+				} else {
+					c = Diverging(fl.Values[at], global)
+				}
+				for dy := range scale {
+					for dx := range scale {
+						img.SetRGBA(x0+x*scale+dx, y0+y*scale+dy, c)
+					}
+				}
+			}
+		}
+	}
+	return img
+}
+
+func unit(v, lo, hi float32) uint8 {
+	if hi <= lo {
+		return 128
+	}
+	return uint8(255 * (v - lo) / (hi - lo))
+}
+
+// Diverging maps v in [-limit, limit] to blue (negative), white (zero) and red (positive).
+func Diverging(v, limit float32) color.RGBA {
+	if limit <= 0 {
+		return color.RGBA{255, 255, 255, 255}
+	}
+	t := max(-1, min(1, v/limit))
+	if t >= 0 {
+		g := uint8(255 * (1 - t))
+		return color.RGBA{255, g, g, 255}
+	}
+	g := uint8(255 * (1 + t))
+	return color.RGBA{g, g, 255, 255}
+}
