@@ -11,8 +11,9 @@ import (
 
 // progressBar draws one line per run that it rewrites in place, and a line per epoch.
 type progressBar struct {
-	w       io.Writer
-	started experiments.Started
+	w         io.Writer
+	started   experiments.Started
+	lastEpoch time.Time
 }
 
 func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w} }
@@ -30,6 +31,11 @@ func (b *progressBar) handle(e experiments.Event, i, n int) {
 		fmt.Fprintf(b.w, "\r      [%s%s] step %d/%d  epoch %d  loss %.4f  %.0f img/s  ETA %s   ",
 			strings.Repeat("=", done), strings.Repeat(" ", width-done), e.Step, e.TotalSteps, e.Epoch, e.Loss, e.ImagesPerSec, e.ETA.Round(time.Second))
 	case experiments.EpochDone:
+		// Small subsets finish many epochs a second: print at most one epoch line a second.
+		if time.Since(b.lastEpoch) < time.Second {
+			return
+		}
+		b.lastEpoch = time.Now()
 		m := e.Metrics
 		fmt.Fprintf(b.w, "\r      epoch %3d  step %6d  train loss %.4f acc %6.2f%%  test acc %6.2f%%  %5.0f img/s  %5.0fs%s\n",
 			m.Epoch, m.Step, m.TrainLoss, 100*m.TrainAcc, 100*m.TestAcc, m.ImagesPerSec, m.Seconds, strings.Repeat(" ", 20))

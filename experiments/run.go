@@ -204,10 +204,11 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 	}
 	lastProgress := time.Now()
 	for epoch := r.state.Epoch + 1; step < total; epoch++ {
-		lr := cfg.LearningRate * math.Pow(cfg.LRDecay, float64(epoch-1))
-		if err := m.SetLearningRate(lr); err != nil {
-			return err
+		decayEvery := cfg.DecaySteps
+		if decayEvery <= 0 {
+			decayEvery = stepsPerEpoch
 		}
+		lr, lrSet := 0.0, false
 		order := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch))).Perm(n)
 		epochStart, images := time.Now(), 0
 		var lossSum float64
@@ -216,6 +217,12 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		for start := 0; start < n && step < total; start += cfg.Batch {
 			if err := r.opts.Pause.wait(ctx); err != nil {
 				return err
+			}
+			if want := cfg.LearningRate * math.Pow(cfg.LRDecay, float64(step/decayEvery)); !lrSet || want != lr {
+				if err := m.SetLearningRate(want); err != nil {
+					return err
+				}
+				lr, lrSet = want, true
 			}
 			idx = idx[:0]
 			for _, i := range order[start:min(start+cfg.Batch, n)] {

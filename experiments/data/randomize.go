@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"strings"
 )
 
@@ -43,19 +42,19 @@ func ParseMode(s string) (Mode, error) {
 // Randomization says how Apply randomizes a data set. The zero value is
 // TrueLabels with the defaults of SPEC.md section 2.
 type Randomization struct {
-	Mode Mode    // "" means TrueLabels
-	P    float64 // corruption probability in [0, 1] for PartialLabels; RandomLabels means P = 1; ignored otherwise
+	Mode Mode    `json:"mode,omitempty"` // "" means TrueLabels; any spelling ParseMode accepts
+	P    float64 `json:"p,omitempty"`    // corruption probability in [0, 1] for PartialLabels; RandomLabels means P = 1; ignored otherwise
 
 	// PermuteValues false (the default) permutes pixel positions, keeping the
 	// C channels of a pixel together; true permutes all H*W*C values.
-	PermuteValues bool
+	PermuteValues bool `json:"permute_values,omitempty"`
 	// GaussianPerChannel false (the default) uses the global mean and std of
 	// all training values; true uses each channel's.
-	GaussianPerChannel bool
+	GaussianPerChannel bool `json:"gaussian_per_channel,omitempty"`
 	// CorruptTest false (the default, the paper's Figure 1c) keeps the test
 	// labels clean; true corrupts them the same way as the train labels (with
 	// an independent draw).
-	CorruptTest bool
+	CorruptTest bool `json:"corrupt_test,omitempty"`
 }
 
 // Randomized is the result of Apply.
@@ -106,12 +105,13 @@ func Apply(ds *Dataset, r Randomization, seed uint64) (Randomized, error) {
 	if err := ds.Validate(); err != nil {
 		return Randomized{}, fmt.Errorf("randomize: %w", err)
 	}
-	mode := r.Mode
-	if mode == "" {
-		mode = TrueLabels
-	}
-	if !slices.Contains(Modes(), mode) {
-		return Randomized{}, fmt.Errorf("randomize: %w %q: want one of %v", ErrUnknownMode, r.Mode, Modes())
+	mode := TrueLabels
+	if r.Mode != "" {
+		m, err := ParseMode(string(r.Mode))
+		if err != nil {
+			return Randomized{}, fmt.Errorf("randomize: %w", err)
+		}
+		mode = m
 	}
 	out := Randomized{Train: ds.Train, Test: ds.Test}
 	out.Train.Labels = append([]uint8(nil), ds.Train.Labels...)

@@ -1,0 +1,430 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"rethink/experiments"
+)
+
+// RunFunc runs one experiment, sending events on out (it never closes out), and returns when the
+// run ends or ctx is cancelled. experiments.Run is the real one; tests pass a fake.
+type RunFunc func(ctx context.Context, cfg experiments.Config, opts experiments.Options, out chan<- experiments.Event) (experiments.Summary, error)
+
+// Markers the worker adds around the runner's own events. They embed an event type to belong to
+// the closed set of experiments.Event.
+type (
+	// runBegin comes before the events of run index of the experiment.
+	runBegin struct {
+		experiments.Started
+		index int
+	}
+	// runEnd comes after run index returned, with its summary and error.
+	runEnd struct {
+		experiments.Finished
+		index int
+	}
+	// allDone is the worker's last event: every run ended (Err is the first error, if any).
+	allDone struct{ experiments.Finished }
+)
+
+// plotInterval is the least time between two re-renders of the curves during an epoch.
+const plotInterval = 300 * time.Millisecond
+
+// controller starts and stops experiments and turns their events into what the panels show.
+// Its fields are touched on the UI goroutine only, except sess, which the consumer goroutine of
+// the live experiment owns until the experiment ends.
+type controller struct {
+	run        RunFunc
+	resultsDir string
+	win        fyne.Window
+
+	cancel  context.CancelFunc
+	pause   *experiments.Pause
+	running bool
+	sess    *session
+	// closing is set when the window asked to close: the window closes once the run ended.
+	closing bool
+
+	runPanel *runPanel
+	curves   *curvesPanel
+	table    *tablePanel
+	filters  *filtersPanel
+	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history.
+	onDone func()
+}
+
+// view is what one event changes on screen. It is built off the UI goroutine by prepare and
+// applied by show; nil fields leave their widget as it is.
+type view struct {
+	progress *progressView
+	plots    *plotsView
+	table    []tableRow
+	filters  []filterSource
+	done     bool
+	err      error
+}
+
+type progressView struct {
+	frac        float64
+	text, info  string
+	indefinite  bool
+	runsRunning bool
+}
+
+type plotsView struct {
+	loss, acc       *image.RGBA
+	sweep           bool
+	sweepFit, sweep1c *image.RGBA
+}
+
+func (v view) empty() bool {
+	return v.progress == nil && v.plots == nil && v.table == nil && v.filters == nil && !v.done
+}
+
+// Start runs the runs of p one after the other on a worker goroutine. It does nothing while an
+// experiment is running. It must be called on the UI goroutine.
+func (c *controller) Start(p Preset) {
+	if c.running {
+		return
+	}
+	if len(p.Runs) == 0 {
+		c.showError(fmt.Errorf("%q has no runs to start", p.Title))
+		return
+	}
+	for _, cfg := range p.Runs {
+		if err := cfg.Validate(); err != nil {
+			c.showError(fmt.Errorf("cannot start %q: %w", cfg.Name, err))
+			return
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel, c.running = cancel, true
+	c.pause = new(experiments.Pause)
+	s := newSession(p)
+	c.sess = s
+	c.runPanel.setRunning(true, false)
+	c.show(view{progress: &progressView{text: fmt.Sprintf("%s: starting…", p.Title), indefinite: true},
+		table: tableRows(s.runs)})
+
+	events := make(chan experiments.Event, 16)
+	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
+	go c.work(ctx, p.Runs, opts, events)
+	go func() { // consumer: builds images off the UI goroutine
+		for e := range events {
+			v := c.prepareIn(s, e)
+			if v.empty() {
+				continue
+			}
+			fyne.Do(func() { c.show(v) })
+		}
+	}()
+}
+
+// work is the worker goroutine: the only sender on events, so it closes it.
+func (c *controller) work(ctx context.Context, runs []experiments.Config, opts experiments.Options, events chan<- experiments.Event) {
+	defer close(events)
+	var first error
+	for i, cfg := range runs {
+		if err := ctx.Err(); err != nil {
+			first = err
+			break
+		}
+		events <- runBegin{Started: experiments.Started{Config: cfg}, index: i}
+		sum, err := c.safeRun(ctx, cfg, opts, events)
+		// The consumer always drains events, so these sends cannot block for ever.
+		events <- runEnd{Finished: experiments.Finished{Summary: sum, Err: err}, index: i}
+		if err != nil && first == nil {
+			first = err
+		}
+		if errors.Is(err, context.Canceled) {
+			break
+		}
+	}
+	events <- allDone{experiments.Finished{Err: first}}
+}
+
+// safeRun calls the runner and turns a panic into an error, so that a bug in a run ends the
+// experiment with a dialog rather than the whole app.
+func (c *controller) safeRun(ctx context.Context, cfg experiments.Config, opts experiments.Options, out chan<- experiments.Event) (sum experiments.Summary, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("run %q crashed: %v", cfg.Name, r)
+		}
+	}()
+	return c.run(ctx, cfg, opts, out)
+}
+
+// Stop cancels the running experiment; the run keeps what it wrote. Safe to call when idle.
+func (c *controller) Stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	if c.pause != nil {
+		c.pause.Set(false)
+	}
+	if c.running {
+		c.runPanel.status.SetText("stopping…")
+	}
+}
+
+// TogglePause holds or resumes the running experiment between steps.
+func (c *controller) TogglePause() {
+	if !c.running || c.pause == nil {
+		return
+	}
+	p := !c.pause.Paused()
+	c.pause.Set(p)
+	c.runPanel.setRunning(true, p)
+}
+
+// prepare builds the view of e for the current session (tests call it directly).
+func (c *controller) prepare(e experiments.Event) view { return c.prepareIn(c.sess, e) }
+
+// prepareIn updates s with e and renders what changed. It touches no widget.
+func (c *controller) prepareIn(s *session, e experiments.Event) view {
+	var v view
+	if s == nil {
+		return v
+	}
+	switch e := e.(type) {
+	case runBegin:
+		s.cur = e.index
+		if t := s.run(e.index); t != nil {
+			v.progress = &progressView{indefinite: true, runsRunning: true,
+				text: fmt.Sprintf("%s · loading data and building the graph…", s.runTitle(e.index))}
+			s.lastProg = v.progress
+		}
+		v.plots = s.renderPlots()
+		v.table = tableRows(s.runs)
+	case experiments.Started:
+		t := s.run(s.cur)
+		if t == nil {
+			break
+		}
+		t.started = &e
+		t.dir = e.Dir
+		v.progress = &progressView{runsRunning: true, text: fmt.Sprintf("%s · step 0/%d", s.runTitle(s.cur), e.TotalSteps),
+			info: startedInfo(e)}
+		s.lastProg = v.progress
+		v.table = tableRows(s.runs)
+	case experiments.StepProgress:
+		t := s.run(s.cur)
+		if t == nil {
+			break
+		}
+		t.lossStep = append(t.lossStep, float64(e.Step))
+		t.loss = append(t.loss, e.Loss)
+		t.sinceEpoch++
+		v.progress = s.stepProgress(e)
+		if time.Since(s.lastPlot) >= plotInterval {
+			v.plots = s.renderPlots()
+		}
+	case experiments.EpochDone:
+		t := s.run(s.cur)
+		if t == nil {
+			break
+		}
+		t.epochs = append(t.epochs, e.Metrics)
+		if t.sinceEpoch == 0 {
+			t.lossStep = append(t.lossStep, float64(e.Metrics.Step))
+			t.loss = append(t.loss, e.Metrics.TrainLoss)
+		}
+		t.sinceEpoch = 0
+		v.plots = s.renderPlots()
+		v.table = tableRows(s.runs)
+		if s.lastProg != nil {
+			p := *s.lastProg
+			p.text = fmt.Sprintf("%s · epoch %d done · train %s%% · test %s%%", s.runTitle(s.cur), e.Metrics.Epoch,
+				pct(e.Metrics.TrainAcc), pct(e.Metrics.TestAcc))
+			v.progress = &p
+		}
+	case experiments.FiltersReady:
+		t := s.run(s.cur)
+		if t == nil {
+			break
+		}
+		t.filters = append(t.filters, e)
+		v.filters = s.filterSources()
+	case experiments.Fitted:
+		t := s.run(s.cur)
+		if t == nil {
+			break
+		}
+		if t.fitStep < 0 {
+			t.fitStep = e.Step
+		}
+		v.plots = s.renderPlots()
+		v.table = tableRows(s.runs)
+	case runEnd:
+		t := s.run(e.index)
+		if t == nil {
+			break
+		}
+		t.done = true
+		sum := e.Summary
+		t.summary = &sum
+		t.err = e.Err
+		if sum.FitStep >= 0 && t.fitStep < 0 && sum.Status != "" {
+			t.fitStep = sum.FitStep
+		}
+		v.plots = s.renderPlots()
+		v.table = tableRows(s.runs)
+	case allDone:
+		v.done = true
+		v.err = e.Err
+		v.table = tableRows(s.runs)
+		text := fmt.Sprintf("%s: finished", s.title)
+		switch {
+		case errors.Is(e.Err, context.Canceled):
+			text = fmt.Sprintf("%s: stopped; what the runs wrote is kept", s.title)
+		case e.Err != nil:
+			text = fmt.Sprintf("%s: ended with an error", s.title)
+		}
+		v.progress = &progressView{frac: 1, text: text}
+		if s.lastProg != nil {
+			v.progress.info = s.lastProg.info
+		}
+		if errors.Is(e.Err, context.Canceled) {
+			v.progress.frac = 0
+		}
+	}
+	return v
+}
+
+// runTitle is "Run 2/5 · random labels" (or just the name for a single run).
+func (s *session) runTitle(i int) string {
+	t := s.run(i)
+	if t == nil {
+		return s.title
+	}
+	if len(s.runs) == 1 {
+		return t.label()
+	}
+	return fmt.Sprintf("Run %d/%d · %s", i+1, len(s.runs), t.label())
+}
+
+func (s *session) stepProgress(e experiments.StepProgress) *progressView {
+	p := &progressView{runsRunning: true}
+	if s.lastProg != nil {
+		p.info = s.lastProg.info
+	}
+	if e.TotalSteps > 0 {
+		p.frac = min(1, float64(e.Step)/float64(e.TotalSteps))
+	}
+	eta := "–"
+	if e.ETA > 0 {
+		eta = e.ETA.Round(time.Second).String()
+	}
+	p.text = fmt.Sprintf("%s · step %d/%d · epoch %d · loss %.3f · ETA %s · %.0f img/s",
+		s.runTitle(s.cur), e.Step, e.TotalSteps, e.Epoch, e.Loss, eta, e.ImagesPerSec)
+	s.lastProg = p
+	return p
+}
+
+func startedInfo(e experiments.Started) string {
+	parts := []string{
+		"device " + e.Device,
+		fmt.Sprintf("%s parameters", thousands(e.Params)),
+		fmt.Sprintf("%d train / %d test images", e.TrainSize, e.TestSize),
+	}
+	if e.Config.Randomization.P > 0 || e.FlipRate > 0 {
+		parts = append(parts, fmt.Sprintf("labels flipped %.1f%%", 100*e.FlipRate))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// thousands formats n with comma separators: 1649402 -> "1,649,402".
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// renderPlots draws the curves of every run of s.
+func (s *session) renderPlots() *plotsView {
+	s.lastPlot = time.Now()
+	v := &plotsView{
+		loss: lossChart(s.runs).render(plotW, plotH),
+		acc:  accuracyChart(s.runs).render(plotW, plotH),
+	}
+	if isSweep(s.runs) {
+		fit, test := sweepCharts(s.runs)
+		v.sweep = true
+		v.sweepFit = fit.render(plotW/2, plotH)
+		v.sweep1c = test.render(plotW/2, plotH)
+	}
+	return v
+}
+
+// filterSources lists the runs with filter snapshots (shared slices: they are only appended to).
+func (s *session) filterSources() []filterSource {
+	var out []filterSource
+	for _, t := range s.runs {
+		if len(t.filters) > 0 {
+			out = append(out, filterSource{name: t.label(), snaps: t.filters[:len(t.filters):len(t.filters)]})
+		}
+	}
+	return out
+}
+
+// show applies v to the widgets. It runs on the UI goroutine only (through fyne.Do).
+func (c *controller) show(v view) {
+	if v.progress != nil {
+		c.runPanel.showProgress(*v.progress)
+	}
+	if v.plots != nil {
+		c.curves.show(v.plots)
+	}
+	if v.table != nil {
+		c.table.show(v.table)
+	}
+	if v.filters != nil {
+		c.filters.show(v.filters)
+	}
+	if v.done {
+		c.running = false
+		c.cancel = nil
+		c.runPanel.setRunning(false, false)
+		if v.err != nil && !errors.Is(v.err, context.Canceled) {
+			c.showError(explain(v.err))
+		}
+		if c.onDone != nil {
+			c.onDone()
+		}
+		if c.closing && c.win != nil {
+			c.win.Close()
+		}
+	}
+}
+
+// explain adds what to do to the errors a user can act on.
+func explain(err error) error {
+	switch {
+	case errors.Is(err, experiments.ErrDiverged):
+		return fmt.Errorf("%w\n\nThe loss became NaN or infinite. Lower the learning rate and start again", err)
+	case strings.Contains(err.Error(), "not found"):
+		return fmt.Errorf("%w\n\nCheck the data folder in the custom panel, or choose the embedded MNIST", err)
+	}
+	return err
+}
+
+func (c *controller) showError(err error) {
+	if c.win == nil {
+		fyne.LogError("rethink", err)
+		return
+	}
+	dialog.ShowError(err, c.win)
+}

@@ -1,0 +1,136 @@
+package app
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"rethink/experiments"
+)
+
+// filterSource is one run's first-layer snapshots, oldest first.
+type filterSource struct {
+	name  string
+	snaps []experiments.FiltersReady
+}
+
+// filterScale is the screen pixels per weight of the mosaics (5x5 kernels need more than an
+// MLP's 28x28 units).
+func filterScale(f experiments.FiltersReady) int {
+	fs := f.Filters()
+	if len(fs) == 0 {
+		return 1
+	}
+	return max(1, 48/max(fs[0].H, 1))
+}
+
+// filtersPanel shows first-layer filters of two runs side by side (e.g. true against random
+// labels) and a slider that scrubs through their snapshots; at its right end it follows the
+// run live.
+type filtersPanel struct {
+	sources  []filterSource
+	pick     [2]*widget.Select
+	img      [2]*canvas.Image
+	caption  [2]*widget.Label
+	slider   *widget.Slider
+	position *widget.Label
+	live     bool
+	content  fyne.CanvasObject
+}
+
+func newFiltersPanel() *filtersPanel {
+	p := &filtersPanel{live: true}
+	sides := make([]fyne.CanvasObject, 2)
+	for i := range 2 {
+		p.pick[i] = widget.NewSelect(nil, func(string) { p.redraw() })
+		p.pick[i].PlaceHolder = "(no run with filters yet)"
+		p.img[i] = canvas.NewImageFromImage(blank(8, 8))
+		p.img[i].FillMode = canvas.ImageFillContain
+		p.img[i].ScaleMode = canvas.ImageScalePixels
+		p.img[i].SetMinSize(fyne.NewSize(240, 240))
+		p.caption[i] = widget.NewLabel("")
+		p.caption[i].Alignment = fyne.TextAlignCenter
+		sides[i] = container.NewBorder(p.pick[i], p.caption[i], nil, nil, p.img[i])
+	}
+	p.slider = widget.NewSlider(0, 1)
+	p.slider.Step = 1
+	p.slider.OnChanged = func(v float64) {
+		p.live = v >= p.slider.Max
+		p.redraw()
+	}
+	p.position = widget.NewLabel("snapshot –")
+	help := widget.NewLabel("First-layer weights: red positive, blue negative (RGB for colour inputs). " +
+		"Move the slider to go back in training; at its right end the view follows the run.")
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("epoch"), p.position, p.slider), help)
+	p.content = container.NewBorder(nil, bottom, nil, nil, container.NewGridWithColumns(2, sides...))
+	return p
+}
+
+// show replaces the runs on offer; by default the left side shows the first run and the right
+// side the second (true and random labels in the filters presets).
+func (p *filtersPanel) show(src []filterSource) {
+	p.sources = src
+	names := make([]string, len(src))
+	for i, s := range src {
+		names[i] = s.name
+	}
+	for i := range 2 {
+		sel := p.pick[i].Selected
+		p.pick[i].SetOptions(names)
+		found := false
+		for _, n := range names {
+			found = found || n == sel
+		}
+		if !found && len(names) > 0 {
+			p.pick[i].Selected = names[min(i, len(names)-1)]
+			p.pick[i].Refresh()
+		}
+	}
+	longest := 0
+	for _, s := range src {
+		longest = max(longest, len(s.snaps))
+	}
+	p.slider.Max = float64(max(longest-1, 0))
+	if p.live || p.slider.Value > p.slider.Max {
+		p.slider.Value = p.slider.Max
+	}
+	p.slider.Refresh()
+	p.redraw()
+}
+
+func (p *filtersPanel) source(name string) *filterSource {
+	for i := range p.sources {
+		if p.sources[i].name == name {
+			return &p.sources[i]
+		}
+	}
+	return nil
+}
+
+// redraw draws both mosaics at the slider's snapshot (cheap: at most 64 small kernels).
+func (p *filtersPanel) redraw() {
+	at := int(p.slider.Value)
+	for i := range 2 {
+		s := p.source(p.pick[i].Selected)
+		if s == nil || len(s.snaps) == 0 {
+			p.caption[i].SetText("")
+			continue
+		}
+		snap := s.snaps[min(at, len(s.snaps)-1)]
+		if img := experiments.FilterMosaic(snap, filterScale(snap)); img != nil {
+			p.img[i].Image = img
+			p.img[i].Refresh()
+		}
+		p.caption[i].SetText(fmt.Sprintf("%s · epoch %d · step %s", s.name, snap.Epoch, thousands(int64(snap.Step))))
+	}
+	if p.live {
+		p.position.SetText(fmt.Sprintf("snapshot %d (live)", at+1))
+	} else {
+		p.position.SetText(fmt.Sprintf("snapshot %d", at+1))
+	}
+}

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// groupOrder is the order of the paper's results in the presets panel.
+var groupOrder = []string{"Figure 1a", "Figure 1b", "Figure 1c", "Table 1", "Figure 2", "Filters"}
+
+// presetsPanel lists the presets grouped by the paper's results. One tap on a preset's title
+// starts it; the pencil opens it in the custom panel.
+type presetsPanel struct {
+	all     []Preset
+	tier    *widget.RadioGroup
+	list    *fyne.Container
+	buttons map[string]*widget.Button // by preset ID, for tests and shortcuts
+	content fyne.CanvasObject
+
+	onStart func(Preset)
+	onEdit  func(Preset)
+}
+
+func newPresetsPanel(presets []Preset, onStart, onEdit func(Preset)) *presetsPanel {
+	p := &presetsPanel{all: presets, onStart: onStart, onEdit: onEdit, list: container.NewVBox()}
+	p.tier = widget.NewRadioGroup([]string{"quick", "paper", "all"}, func(string) { p.rebuild() })
+	p.tier.Horizontal = true
+	p.tier.Required = true
+	p.tier.Selected = "quick"
+	p.rebuild()
+	help := widget.NewLabel("Quick presets run in minutes on a laptop; paper presets use the paper's settings (CIFAR-10, hours to days).")
+	help.Wrapping = fyne.TextWrapWord
+	help.Importance = widget.LowImportance
+	top := container.NewVBox(container.NewHBox(widget.NewLabel("Tier"), p.tier), help)
+	p.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.list))
+	return p
+}
+
+// groups returns the presets of the chosen tier by group, in the paper's order.
+func (p *presetsPanel) groups() ([]string, map[string][]Preset) {
+	by := map[string][]Preset{}
+	var order []string
+	for _, g := range groupOrder {
+		by[g] = nil
+	}
+	for _, ps := range p.all {
+		if t := p.tier.Selected; t != "all" && t != "" && ps.Tier != t {
+			continue
+		}
+		if _, ok := by[ps.Group]; !ok {
+			order = append(order, ps.Group)
+		}
+		by[ps.Group] = append(by[ps.Group], ps)
+	}
+	out := make([]string, 0, len(by))
+	for _, g := range append(append([]string(nil), groupOrder...), order...) {
+		if len(by[g]) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, by
+}
+
+func (p *presetsPanel) rebuild() {
+	p.buttons = map[string]*widget.Button{}
+	groups, by := p.groups()
+	var objs []fyne.CanvasObject
+	for _, g := range groups {
+		head := widget.NewLabelWithStyle(g, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		head.SizeName = theme.SizeNameSubHeadingText
+		objs = append(objs, head)
+		for _, ps := range by[g] {
+			objs = append(objs, p.item(ps))
+		}
+	}
+	p.list.Objects = objs
+	p.list.Refresh()
+}
+
+// shortTitle drops what the panel already says: the group's prefix and the tier suffix.
+func shortTitle(ps Preset) string {
+	t := ps.Title
+	t = strings.TrimPrefix(t, ps.Group+": ")
+	t = strings.TrimSuffix(t, " ("+ps.Tier+")")
+	return t
+}
+
+func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
+	b := widget.NewButtonWithIcon(shortTitle(ps), theme.MediaPlayIcon(), func() { p.onStart(ps) })
+	b.Alignment = widget.ButtonAlignLeading
+	p.buttons[ps.ID] = b
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { p.onEdit(ps) })
+	edit.Importance = widget.LowImportance
+	desc := widget.NewLabel(ps.Description)
+	desc.Wrapping = fyne.TextWrapWord
+	meta := ps.Tier
+	if ps.ExpectedTime != "" {
+		meta += " · " + ps.ExpectedTime
+	}
+	if n := len(ps.Runs); n > 1 {
+		meta += " · " + itoa(n) + " runs"
+	}
+	m := widget.NewLabel(meta)
+	m.Importance = widget.LowImportance
+	m.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+}
+
+func itoa(n int) string { return thousands(int64(n)) }
