@@ -80,8 +80,8 @@ type progressView struct {
 }
 
 type plotsView struct {
-	loss, acc       *image.RGBA
-	sweep           bool
+	loss, acc         *image.RGBA
+	sweep             bool
 	sweepFit, sweep1c *image.RGBA
 }
 

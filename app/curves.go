@@ -13,11 +13,11 @@ import (
 // curvesPanel shows the live plots: training loss against steps (Figure 1a), train and test
 // accuracy, and for corruption sweeps the Figure 1b and 1c plots.
 type curvesPanel struct {
-	loss, acc        *canvas.Image
+	loss, acc         *canvas.Image
 	sweepFit, sweep1c *canvas.Image
-	sweepRow         *fyne.Container
-	save             *widget.Button
-	content          fyne.CanvasObject
+	sweepRow          *fyne.Container
+	save              *widget.Button
+	content           fyne.CanvasObject
 	// last holds the images on screen, for export.
 	last *plotsView
 }

@@ -36,17 +36,17 @@ var countParams = tfgraph.CountParams
 type customPanel struct {
 	base experiments.Config
 
-	name                                   *widget.Entry
-	dataset, model, mode, device           *widget.Select
-	trainSize, testSize                    *widget.Entry
-	params, pLabel                         *widget.Label
-	p                                      *widget.Slider
-	randomCrop, flip, permuteValues        *widget.Check
-	corruptTest                            *widget.Check
-	weightDecay, dropout                   *widget.Entry
-	lr, batch, epochs, maxSteps, seed      *widget.Entry
-	start, showData                        *widget.Button
-	content                                fyne.CanvasObject
+	name                              *widget.Entry
+	dataset, model, mode, device      *widget.Select
+	trainSize, testSize               *widget.Entry
+	params, pLabel                    *widget.Label
+	p                                 *widget.Slider
+	randomCrop, flip, permuteValues   *widget.Check
+	corruptTest                       *widget.Check
+	weightDecay, dropout              *widget.Entry
+	lr, batch, epochs, maxSteps, seed *widget.Entry
+	start, showData                   *widget.Button
+	content                           fyne.CanvasObject
 
 	// onParams asks for a parameter count off the UI goroutine; the panel shows the answer
 	// through setParams.

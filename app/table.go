@@ -12,10 +12,10 @@ import (
 // tableRow is one line of the results table, in the form of the paper's Table 1. Accuracies
 // are percent strings ("–" when unknown).
 type tableRow struct {
-	Run, Model, Data, Status   string
-	Train, Test                string
-	PaperTrain, PaperTest      string
-	FitStep, BestTest          string
+	Run, Model, Data, Status string
+	Train, Test              string
+	PaperTrain, PaperTest    string
+	FitStep, BestTest        string
 }
 
 var tableHeader = tableRow{Run: "run", Model: "model", Data: "data", Status: "status",

@@ -1,0 +1,104 @@
+package experiments
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"reflect"
+	"testing"
+
+	"rethink/experiments/data"
+)
+
+func TestConfig_JSONRoundTrip(t *testing.T) {
+	c := DefaultConfig()
+	c.Randomization = data.Randomization{Mode: data.PartialLabels, P: 0.3, PermuteValues: true}
+	c.Model.Dropout = 0.25
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Config
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c, back) {
+		t.Errorf("round trip changed the config:\n%+v\n%+v", c, back)
+	}
+}
+
+func TestConfig_Set(t *testing.T) {
+	c := DefaultConfig()
+	for _, kv := range [][2]string{{"mode", "random labels"}, {"p", "0.5"}, {"model", "mlp"}, {"hidden", "512x3"}, {"epochs", "7"}, {"batch_norm", "true"}} {
+		if err := c.Set(kv[0], kv[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Randomization.Mode != data.RandomLabels || c.Randomization.P != 0.5 || len(c.Model.Hidden) != 3 || c.Epochs != 7 || !c.Model.BatchNorm {
+		t.Errorf("Set gave %+v", c)
+	}
+	for _, kv := range [][2]string{{"epochs", "many"}, {"colour", "red"}, {"mode", "sideways"}} {
+		if err := c.Set(kv[0], kv[1]); err == nil {
+			t.Errorf("Set(%q, %q) succeeded, want an error", kv[0], kv[1])
+		}
+	}
+}
+
+func TestMetricsCSV_RoundTrip(t *testing.T) {
+	rows := []Metrics{{Epoch: 1, Step: 8, TrainLoss: 2.3, TrainAcc: 0.1, TestLoss: math.NaN(), TestAcc: 0.5, LearningRate: 0.01}}
+	var buf bytes.Buffer
+	path := t.TempDir() + "/m.csv"
+	if err := WriteMetricsCSV(path, rows); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	buf.Write(b)
+	back, err := ReadMetricsCSV(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 1 || back[0].Step != 8 || back[0].TrainLoss != 2.3 || !math.IsNaN(back[0].TestLoss) {
+		t.Errorf("round trip gave %+v", back)
+	}
+}
+
+func TestPresets_AreValid(t *testing.T) {
+	seen := map[string]bool{}
+	groups := map[string]bool{}
+	for _, p := range Presets() {
+		if seen[p.ID] {
+			t.Errorf("duplicate preset ID %q", p.ID)
+		}
+		seen[p.ID] = true
+		groups[p.Group] = true
+		if p.Tier != Quick && p.Tier != Paper {
+			t.Errorf("%s: tier %q", p.ID, p.Tier)
+		}
+		if len(p.Runs) == 0 {
+			t.Errorf("%s: no runs", p.ID)
+		}
+		if len(p.Paper) == 0 && p.PaperNote == "" {
+			t.Errorf("%s: carries none of the paper's results", p.ID)
+		}
+		for _, c := range p.Runs {
+			if err := c.Validate(); err != nil {
+				t.Errorf("%s/%s: %v", p.ID, c.Name, err)
+			}
+			if p.Tier == Quick && c.Dataset != "mnist" {
+				t.Errorf("%s: quick presets must run on the embedded MNIST, not %s", p.ID, c.Dataset)
+			}
+		}
+	}
+	for _, g := range []string{"Figure 1a", "Figure 1b", "Table 1", "Figure 2", "Filters"} {
+		if !groups[g] {
+			t.Errorf("no preset in group %q", g)
+		}
+	}
+	if got, want := len(Presets()), 2*(4+19); got != want {
+		t.Errorf("%d presets, want %d (Figures 1a, 1b/c, 2b, filters and 19 Table 1 rows, two tiers each)", got, want)
+	}
+	if _, err := PresetByID("nope"); err == nil {
+		t.Error("PresetByID(nope) succeeded")
+	}
+}
