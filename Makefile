@@ -17,15 +17,16 @@ setup:
 build: setup
 	$(GO) build -tags $(TAGS) -o bin/rethink .
 
+# With a display, the app; without one (or until the app lands), the quick Figure 1a preset.
 run: build
-	bin/rethink $(ARGS)
+	@if [ -z "$(ARGS)" ] && [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then bin/rethink demo; else bin/rethink $(or $(ARGS),demo); fi
 
 test: setup
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) -race -timeout 45m ./...
 
-bench: build
-	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 20x ./tfgraph/
+bench: setup
+	$(GO) test -tags $(TAGS) -run '^$$' -bench 'TrainStep' -benchtime 3s ./tfgraph/
 
 clean:
 	rm -rf bin

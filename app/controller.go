@@ -59,6 +59,8 @@ type controller struct {
 	filters  *filtersPanel
 	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history.
 	onDone func()
+	// afterShow, when not nil, is called at the end of every show (tests wait on it).
+	afterShow func(view)
 }
 
 // view is what one event changes on screen. It is built off the UI goroutine by prepare and
@@ -111,6 +113,7 @@ func (c *controller) Start(p Preset) {
 	s := newSession(p)
 	c.sess = s
 	c.runPanel.setRunning(true, false)
+	c.runPanel.experiment.SetText(p.Title)
 	c.show(view{progress: &progressView{text: fmt.Sprintf("%s: starting…", p.Title), indefinite: true},
 		table: tableRows(s.runs)})
 
@@ -407,6 +410,9 @@ func (c *controller) show(v view) {
 		if c.closing && c.win != nil {
 			c.win.Close()
 		}
+	}
+	if c.afterShow != nil {
+		c.afterShow(v)
 	}
 }
 

@@ -47,9 +47,9 @@ type Config struct {
 	// DecaySteps is the length of the decay period in steps (0: one epoch, the paper's
 	// schedule). Runs on small subsets set it to 391, the steps of a CIFAR-10 epoch, so that the
 	// schedule in steps stays the paper's.
-	DecaySteps int `json:"decay_steps,omitempty"`
-	Momentum     float64 `json:"momentum"`
-	Batch        int     `json:"batch"`
+	DecaySteps int     `json:"decay_steps,omitempty"`
+	Momentum   float64 `json:"momentum"`
+	Batch      int     `json:"batch"`
 	// Epochs bounds the run; MaxSteps (0: none) bounds it in SGD steps.
 	Epochs   int `json:"epochs"`
 	MaxSteps int `json:"max_steps,omitempty"`
