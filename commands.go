@@ -26,6 +26,8 @@ usage:
   rethink models [--input HxWxC]  the paper's models and their parameter counts
   rethink devices                 the devices TensorFlow sees, and the one a run uses
   rethink version                 versions of rethink and of the TensorFlow library
+  rethink sweep [flags]           label-corruption sweep: models x p (Figures 1b and 1c)
+  rethink data download cifar10   download CIFAR-10 (resumable, MD5-checked) into the data folder
   rethink demo                    the quick Figure 1a preset, headless (what make run does without a display)
 `
 
@@ -36,6 +38,10 @@ func dispatch(args []string) error {
 	switch args[0] {
 	case "run":
 		return cmdRun(args[1:])
+	case "data":
+		return cmdData(args[1:])
+	case "sweep":
+		return cmdSweep(args[1:])
 	case "demo":
 		return cmdRun([]string{"--preset", "fig1a-quick"})
 	case "presets":
@@ -87,6 +93,9 @@ func cmdRun(args []string) error {
 			return err
 		}
 		runs = p.Runs
+		for i := range runs {
+			runs[i].Preset = p.ID
+		}
 		fmt.Printf("%s\n  %s\n  departs from the paper: %s\n  expected time: %s\n", p.Title, p.Description, p.Departures, p.ExpectedTime)
 	case *config != "":
 		c, err := experiments.ReadConfig(*config)
@@ -97,6 +106,13 @@ func cmdRun(args []string) error {
 	default:
 		runs = []experiments.Config{experiments.DefaultConfig()}
 	}
+	if err := applySets(runs, sets); err != nil {
+		return err
+	}
+	return runAll(ctx, runs, opts, p)
+}
+
+func applySets(runs []experiments.Config, sets []string) error {
 	for i := range runs {
 		for _, kv := range sets {
 			k, v, ok := strings.Cut(kv, "=")
@@ -108,6 +124,11 @@ func cmdRun(args []string) error {
 			}
 		}
 	}
+	return nil
+}
+
+// runAll runs configs one after the other and prints their summaries beside the paper's numbers.
+func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
 	start := time.Now()
 	var sums []experiments.Summary
 	for i, c := range runs {
@@ -140,6 +161,39 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 		return sum, fmt.Errorf("cancelled; the run's folder keeps what it had: continue it with rethink run --resume DIR")
 	}
 	return sum, err
+}
+
+func cmdSweep(args []string) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	models := fs.String("models", "mlp", "comma-separated models: inception, inception-nobn, alexnet, mlp (1x512), mlp3 (3x512)")
+	ps := fs.String("p", "0,0.2,0.4,0.6,0.8,1", "comma-separated label-corruption probabilities")
+	out := fs.String("out", experiments.DefaultResultsDir(), "results folder")
+	base := fs.String("preset", "", "take the other settings from this preset's first run (default: the quick MNIST setup)")
+	var sets setFlags
+	fs.Var(&sets, "set", "change a setting of every run, key=value (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := experiments.DefaultConfig()
+	if *base != "" {
+		p, err := experiments.PresetByID(*base)
+		if err != nil {
+			return err
+		}
+		cfg = p.Runs[0]
+	} else if p, err := experiments.PresetByID("fig1bc-quick"); err == nil {
+		cfg = p.Runs[0]
+	}
+	runs, err := experiments.Sweep(cfg, strings.Split(*models, ","), *ps)
+	if err != nil {
+		return err
+	}
+	if err := applySets(runs, sets); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
 }
 
 func printSummaries(sums []experiments.Summary, p experiments.Preset) {

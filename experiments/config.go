@@ -16,6 +16,9 @@ import (
 type Config struct {
 	// Name labels the run in plots and tables, e.g. "random labels".
 	Name string `json:"name"`
+	// Preset is the ID of the preset the run belongs to, if any: reports take the paper's
+	// numbers from it.
+	Preset string `json:"preset,omitempty"`
 
 	// Dataset is "mnist" (embedded), "fashion-mnist" or "cifar10"; DataDir is where its files are
 	// ("" for the default place).
