@@ -1,0 +1,25 @@
+package experiments
+
+import (
+	"testing"
+
+	"rethink/experiments/data"
+)
+
+func TestSweep(t *testing.T) {
+	runs, err := Sweep(DefaultConfig(), []string{"mlp", "alexnet"}, "0, 0.5,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(runs), 6; got != want {
+		t.Fatalf("%d runs, want %d", got, want)
+	}
+	if r := runs[4]; r.Model.Arch != "alexnet" || r.Randomization.Mode != data.PartialLabels || r.Randomization.P != 0.5 || r.LearningRate != 0.01 {
+		t.Errorf("run 5 = %+v", r)
+	}
+	for _, bad := range []struct{ models, ps string }{{"resnet", "0"}, {"mlp", "1.5"}, {"mlp", "x"}} {
+		if _, err := Sweep(DefaultConfig(), []string{bad.models}, bad.ps); err == nil {
+			t.Errorf("Sweep(%s, %s) succeeded", bad.models, bad.ps)
+		}
+	}
+}
