@@ -21,6 +21,8 @@ type Prepared struct {
 	Shown    data.Set
 	Classes  int
 	FlipRate float64
+	// H and W are the size of the images the network sees.
+	H, W int
 	// Augment is how the graph transforms the training batches.
 	Augment tfgraph.Augment
 }
@@ -34,10 +36,10 @@ func LoadData(ctx context.Context, cfg Config, ds *data.Dataset) (*data.Dataset,
 	return data.Load(ctx, data.Source{Name: strings.ToLower(cfg.Dataset), Dir: cfg.DataDir})
 }
 
-// Prepare subsets, randomizes (once, from cfg.Seed), crops and whitens ds for cfg, in the order
-// of SPEC.md: randomize, crop, whiten. With augmentation on, whitening and cropping happen in the
-// graph per batch, and the training images keep a 2-pixel margin (CIFAR's 32x32, or 28x28 padded
-// with zeros) for the random crops.
+// Prepare subsets, randomizes (once, from cfg.Seed), crops, downscales (cfg.ImageSize) and
+// whitens ds for cfg, in the order of SPEC.md: randomize, crop, whiten. With augmentation on,
+// random crops, flips and whitening happen in the graph per batch: CIFAR-10 keeps its 32x32
+// images for 28x28 crops, smaller images get a margin of 2 zero pixels around them.
 func Prepare(cfg Config, ds *data.Dataset) (Prepared, error) {
 	train, test := ds.Train, ds.Test
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed5))
@@ -53,20 +55,57 @@ func Prepare(cfg Config, ds *data.Dataset) (Prepared, error) {
 		return Prepared{}, fmt.Errorf("experiments: %w", err)
 	}
 	p := Prepared{Classes: ds.Classes, FlipRate: r.FlipRate}
-	if cfg.RandomCrop || cfg.Flip {
-		p.Train, p.Test = r.Train, r.Test
-		if cfg.RandomCrop && r.Train.H == CropSize {
-			p.Train, p.Test = pad(r.Train, 2), pad(r.Test, 2)
+	augment := cfg.RandomCrop || cfg.Flip
+	if !augment || !cfg.RandomCrop || r.Train.H <= CropSize {
+		// Only CIFAR-10's 32x32 images keep their margin for the graph's random crops.
+		r.Train, r.Test = data.CenterCrop(r.Train, CropSize), data.CenterCrop(r.Test, CropSize)
+	}
+	if cfg.ImageSize > 0 {
+		if r.Train, err = downscale(r.Train, cfg.ImageSize); err != nil {
+			return Prepared{}, err
 		}
-		p.Augment = tfgraph.Augment{RandomCrop: cfg.RandomCrop, Flip: cfg.Flip,
-			StoredHeight: int64(p.Train.H), StoredWidth: int64(p.Train.W)}
-		p.Shown = data.CenterCrop(r.Train, CropSize)
+		if r.Test, err = downscale(r.Test, cfg.ImageSize); err != nil {
+			return Prepared{}, err
+		}
+	}
+	p.Shown = data.CenterCrop(r.Train, min(r.Train.H, CropSize))
+	p.H, p.W = p.Shown.H, p.Shown.W
+	if !augment {
+		p.Train, p.Test = data.Whiten(r.Train), data.Whiten(r.Test)
 		return p, nil
 	}
-	p.Shown = data.CenterCrop(r.Train, CropSize)
-	p.Train = data.Whiten(p.Shown)
-	p.Test = data.Whiten(data.CenterCrop(r.Test, CropSize))
+	p.Train, p.Test = r.Train, r.Test
+	if cfg.RandomCrop && r.Train.H == p.H {
+		p.Train, p.Test = pad(r.Train, 2), pad(r.Test, 2)
+	}
+	p.Augment = tfgraph.Augment{RandomCrop: cfg.RandomCrop, Flip: cfg.Flip,
+		StoredHeight: int64(p.Train.H), StoredWidth: int64(p.Train.W)}
 	return p, nil
+}
+
+// downscale averages blocks of pixels of every image down to size x size; the sides must be
+// multiples of size.
+func downscale(s data.Set, size int) (data.Set, error) {
+	if s.H == size && s.W == size {
+		return s, nil
+	}
+	if s.H%size != 0 || s.W%size != 0 {
+		return data.Set{}, fmt.Errorf("experiments: image size %d does not divide the %dx%d images", size, s.H, s.W)
+	}
+	fy, fx := s.H/size, s.W/size
+	out := data.Set{Images: make([]float32, s.N*size*size*s.C), Labels: s.Labels, N: s.N, H: size, W: size, C: s.C}
+	inv := 1 / float32(fy*fx)
+	for i := range s.N {
+		src, dst := s.Image(i), out.Images[i*size*size*s.C:(i+1)*size*size*s.C]
+		for y := range s.H {
+			for x := range s.W {
+				for c := range s.C {
+					dst[((y/fy)*size+x/fx)*s.C+c] += src[(y*s.W+x)*s.C+c] * inv
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 func subset(s data.Set, n, classes int, stratified bool, rng *rand.Rand) data.Set {
@@ -101,12 +140,8 @@ func labels32(l []uint8) []int32 {
 
 // Spec is the tfgraph.Spec of a run on prepared data.
 func (c Config) Spec(p Prepared) tfgraph.Spec {
-	h, w := p.Train.H, p.Train.W
-	if p.Augment.On() {
-		h, w = CropSize, CropSize
-	}
 	return tfgraph.Spec{
-		Arch: c.Model, Height: int64(h), Width: int64(w), Channels: int64(p.Train.C), Classes: int64(p.Classes),
+		Arch: c.Model, Height: int64(p.H), Width: int64(p.W), Channels: int64(p.Train.C), Classes: int64(p.Classes),
 		TrainSize: int64(p.Train.N), TestSize: int64(p.Test.N), Batch: int64(c.Batch),
 		Momentum: c.Momentum, WeightDecay: c.WeightDecay, Augment: p.Augment,
 		Seed: int64(c.Seed), Device: c.Device, Threads: c.Threads,
