@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	gui "rethink/app"
 	"rethink/experiments"
 	"rethink/tfgraph"
 )
@@ -27,6 +28,7 @@ usage:
   rethink devices                 the devices TensorFlow sees, and the one a run uses
   rethink version                 versions of rethink and of the TensorFlow library
   rethink sweep [flags]           label-corruption sweep: models x p (Figures 1b and 1c)
+  rethink report DIR              plots (PNG, SVG) and tables (CSV) of the runs in DIR, beside the paper's numbers
   rethink data download cifar10   download CIFAR-10 (resumable, MD5-checked) into the data folder
   rethink demo                    the quick Figure 1a preset, headless (what make run does without a display)
 `
@@ -42,6 +44,11 @@ func dispatch(args []string) error {
 		return cmdData(args[1:])
 	case "sweep":
 		return cmdSweep(args[1:])
+	case "report":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: rethink report DIR")
+		}
+		return cmdReport(args[1])
 	case "demo":
 		return cmdRun([]string{"--preset", "fig1a-quick"})
 	case "presets":
@@ -127,6 +134,14 @@ func applySets(runs []experiments.Config, sets []string) error {
 	return nil
 }
 
+func cmdReport(dir string) error {
+	files, err := gui.WriteReport(dir)
+	for _, f := range files {
+		fmt.Println("wrote", f)
+	}
+	return err
+}
+
 // runAll runs configs one after the other and prints their summaries beside the paper's numbers.
 func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
 	start := time.Now()
@@ -140,6 +155,11 @@ func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Opt
 	}
 	printSummaries(sums, p)
 	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
+	if opts.ResultsDir != "" && opts.ResultsDir != experiments.DefaultResultsDir() {
+		if files, err := gui.WriteReport(opts.ResultsDir); err == nil {
+			fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
+		}
+	}
 	return nil
 }
 

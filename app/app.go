@@ -12,9 +12,14 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
+	"rethink/assets"
 	"rethink/experiments"
-	"rethink/tfgraph"
 )
+
+// background runs slow work (file reading, graph building) off the UI goroutine; the work hands
+// its result to the widgets through fyne.Do. Tests make it synchronous: the test driver runs
+// fyne.Do inline, so a real goroutine would race with the test's own widget reads.
+var background = func(f func()) { go f() }
 
 // closeGrace is how long closing the window waits for a cancelled run to end before it closes
 // anyway (a step of the paper's Inception on a slow CPU can take seconds).
@@ -34,7 +39,8 @@ type ui struct {
 	left                                                 *container.AppTabs
 	views                                                *container.AppTabs
 	curvesTab, tableTab, filtersTab, dataTab, historyTab *container.TabItem
-	about                                                *widget.Label
+	// about says what the experiment on screen shows, what the paper found and how ours departs.
+	about [3]*widget.Label
 
 	// selected is what Start (and Ctrl+Enter) runs: the last preset tapped or custom run.
 	selected Preset
@@ -73,14 +79,17 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 			break
 		}
 	}
-	u.custom = newCustomPanel(u.startCustom, u.showData, u.countParams, c.showError)
+	u.custom = newCustomPanel(u.startCustom, u.showData, c.showError)
 	u.data = newDataView()
 	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
 
-	u.about = widget.NewLabel("")
-	u.about.Wrapping = fyne.TextWrapWord
-	u.about.Importance = widget.LowImportance
-	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(u.about, nil, nil, nil, c.curves.content))
+	aboutBox := container.NewVBox()
+	for i := range u.about {
+		u.about[i] = widget.NewLabel("")
+		u.about[i].Truncation = fyne.TextTruncateEllipsis
+		aboutBox.Add(u.about[i])
+	}
+	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(aboutBox, nil, nil, nil, c.curves.content))
 	u.tableTab = container.NewTabItem("Table 1", c.table.content)
 	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
 	u.dataTab = container.NewTabItem("Data", u.data.content)
@@ -94,7 +103,9 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 	u.content = container.NewBorder(container.NewVBox(container.NewPadded(c.runPanel.content), widget.NewSeparator()),
 		nil, nil, nil, split)
 	u.showSelected()
+	u.setAbout(u.selected.Description, u.selected.PaperNote, u.selected.Departures)
 	if w != nil {
+		w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 		u.installShortcuts()
 		w.SetCloseIntercept(u.close)
 	}
@@ -116,26 +127,46 @@ func (u *ui) startPreset(p Preset) {
 	u.startSelected()
 }
 
-func (u *ui) startSelected() {
+func (u *ui) startSelected() { u.start(true) }
+
+// start starts the selected experiment; with checkData it first offers to download CIFAR-10
+// when a run needs it and it is absent.
+func (u *ui) start(checkData bool) {
 	if u.ctrl.running {
 		return
 	}
 	p := u.selected
+	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
+		offerCIFARDownload(u.win, dir, u.ctrl.showError, func() { u.start(false) })
+		return
+	}
 	u.showSelected()
-	about := p.Description
-	if p.PaperNote != "" {
-		about += "\nPaper: " + p.PaperNote
-	}
-	if p.Departures != "" {
-		about += "\nHere: " + p.Departures
-	}
-	u.about.SetText(about)
+	u.setAbout(p.Description, p.PaperNote, p.Departures)
 	if p.Group == "Filters" {
 		u.views.Select(u.filtersTab)
 	} else {
 		u.views.Select(u.curvesTab)
 	}
 	u.ctrl.Start(p)
+}
+
+func (u *ui) setAbout(what, paper, here string) {
+	u.about[0].SetText(what)
+	u.about[1].SetText("")
+	u.about[2].SetText("")
+	if paper != "" {
+		u.about[1].SetText("Paper: " + paper)
+	}
+	if here != "" {
+		u.about[2].SetText("Here: " + here)
+	}
+	for _, l := range u.about {
+		if l.Text == "" {
+			l.Hide()
+		} else {
+			l.Show()
+		}
+	}
 }
 
 func (u *ui) editPreset(p Preset) {
@@ -156,19 +187,11 @@ func (u *ui) startCustom(cfg experiments.Config) {
 	u.startSelected()
 }
 
-// countParams counts on a goroutine: building the scratch graph takes a moment.
-func (u *ui) countParams(arch tfgraph.Architecture, channels int64) {
-	go func() {
-		n, err := countParams(arch, 28, 28, channels, 10)
-		fyne.Do(func() { u.custom.setParams(arch, channels, n, err) })
-	}()
-}
-
 // showData loads and randomizes cfg's data on a goroutine and shows it in the data view.
 func (u *ui) showData(cfg experiments.Config) {
 	u.views.Select(u.dataTab)
 	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, cfg.Randomization.Mode))
-	go func() {
+	background(func() {
 		title, thumbs, err := loadThumbs(context.Background(), cfg)
 		fyne.Do(func() {
 			if err != nil {
@@ -178,16 +201,16 @@ func (u *ui) showData(cfg experiments.Config) {
 			}
 			u.data.show(title, thumbs)
 		})
-	}()
+	})
 }
 
 // reloadHistory rereads the results folder on a goroutine.
 func (u *ui) reloadHistory() {
 	root := u.history.root
-	go func() {
+	background(func() {
 		recs, err := readHistory(root)
 		fyne.Do(func() { u.history.show(recs, err) })
-	}()
+	})
 }
 
 // openRuns shows stored runs as one experiment, overlaid, when no experiment is running.
@@ -198,18 +221,18 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 		}
 		return
 	}
-	go func() {
+	background(func() {
 		s := &session{title: fmt.Sprintf("%d runs from the history", len(recs))}
 		names := map[string]int{}
 		for i, r := range recs {
 			snaps, _ := experiments.ReadFilterSnapshots(r.Dir)
 			t := recordTrace(i, r, snaps)
 			if names[t.label()]++; names[t.label()] > 1 || len(recs) > 1 {
-				t.cfg.Name = fmt.Sprintf("%s (%s)", t.label(), filepath.Base(r.Dir))
+				t.cfg.Name = fmt.Sprintf("%s @%s", t.label(), runTime(r.Dir))
 			}
 			s.runs = append(s.runs, t)
 		}
-		v := view{plots: s.renderPlots(), table: tableRows(s.runs), filters: s.filterSources()}
+		v := view{plots: s.renderPlots(), table: tableRows(s.runs), filters: s.filterSources(), fresh: true}
 		fyne.Do(func() {
 			if u.ctrl.running {
 				return
@@ -217,15 +240,25 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 			u.ctrl.sess = s
 			u.ctrl.show(v)
 			u.ctrl.runPanel.experiment.SetText(s.title)
-			u.about.SetText("Reopened from " + u.history.root)
+			u.setAbout("Reopened from "+u.history.root, "", "")
 			u.views.Select(u.curvesTab)
 		})
-	}()
+	})
+}
+
+// runTime is the time of day a run folder was made ("04:40:09" from
+// "20261127-044009-random-labels"), or the folder's name when it is not of that form.
+func runTime(dir string) string {
+	b := filepath.Base(dir)
+	if len(b) >= 15 && b[8] == '-' {
+		return b[9:11] + ":" + b[11:13] + ":" + b[13:15]
+	}
+	return b
 }
 
 // export asks for a folder and writes the plots, the table and the metrics there.
 func (u *ui) export() {
-	set := exportSet{plots: u.ctrl.curves.last, table: u.ctrl.table.rows, metrics: map[string][]experiments.Metrics{}}
+	set := exportSet{plots: u.ctrl.curves.last, table: u.ctrl.table.all(), metrics: map[string][]experiments.Metrics{}}
 	if !u.ctrl.running && u.ctrl.sess != nil {
 		for _, t := range u.ctrl.sess.runs {
 			set.order = append(set.order, t.label())
@@ -281,7 +314,6 @@ func (u *ui) close() {
 		return
 	}
 	u.ctrl.closing = true
-	u.ctrl.Stop()
-	u.ctrl.runPanel.status.SetText("stopping the run; the window closes when it has saved its state…")
+	u.ctrl.stop("stopping the run; the window closes when it has saved its state…")
 	time.AfterFunc(closeGrace, func() { fyne.Do(u.win.Close) })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -70,8 +71,10 @@ type view struct {
 	plots    *plotsView
 	table    []tableRow
 	filters  []filterSource
-	done     bool
-	err      error
+	// fresh says the view starts a new experiment: the table keeps the old rows as earlier ones.
+	fresh bool
+	done  bool
+	err   error
 }
 
 type progressView struct {
@@ -82,6 +85,9 @@ type progressView struct {
 }
 
 type plotsView struct {
+	// charts are the plots' data, kept for the SVG export (by file name, without extension).
+	charts map[string]chart
+
 	loss, acc         *image.RGBA
 	sweep             bool
 	sweepFit, sweep1c *image.RGBA
@@ -115,20 +121,66 @@ func (c *controller) Start(p Preset) {
 	c.runPanel.setRunning(true, false)
 	c.runPanel.experiment.SetText(p.Title)
 	c.show(view{progress: &progressView{text: fmt.Sprintf("%s: starting…", p.Title), indefinite: true},
-		table: tableRows(s.runs)})
+		table: tableRows(s.runs), fresh: true})
 
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
 	go c.work(ctx, p.Runs, opts, events)
-	go func() { // consumer: builds images off the UI goroutine
-		for e := range events {
-			v := c.prepareIn(s, e)
-			if v.empty() {
-				continue
-			}
-			fyne.Do(func() { c.show(v) })
+	go c.consume(s, events)
+}
+
+// consume is the consumer goroutine: it builds images off the UI goroutine and hands them to
+// show. When the UI is slower than the events (a software GL renderer, a busy CPU), views that
+// have not been shown yet are merged into one instead of queueing up behind each other, so the
+// screen never lags behind the run.
+func (c *controller) consume(s *session, events <-chan experiments.Event) {
+	var (
+		mu      sync.Mutex
+		pending view
+		queued  bool
+	)
+	for e := range events {
+		v := c.prepareIn(s, e)
+		if v.empty() {
+			continue
 		}
-	}()
+		mu.Lock()
+		pending = pending.merge(v)
+		schedule := !queued
+		queued = true
+		mu.Unlock()
+		if schedule {
+			fyne.Do(func() {
+				mu.Lock()
+				v := pending
+				pending, queued = view{}, false
+				mu.Unlock()
+				c.show(v)
+			})
+		}
+	}
+}
+
+// merge returns v updated by the newer view w: each view carries whole pictures and tables, so
+// the newer part replaces the older one.
+func (v view) merge(w view) view {
+	if w.progress != nil {
+		v.progress = w.progress
+	}
+	if w.plots != nil {
+		v.plots = w.plots
+	}
+	if w.table != nil {
+		v.table = w.table
+	}
+	if w.filters != nil {
+		v.filters = w.filters
+	}
+	if w.done {
+		v.done, v.err = true, w.err
+	}
+	v.fresh = v.fresh || w.fresh
+	return v
 }
 
 // work is the worker goroutine: the only sender on events, so it closes it.
@@ -166,15 +218,19 @@ func (c *controller) safeRun(ctx context.Context, cfg experiments.Config, opts e
 }
 
 // Stop cancels the running experiment; the run keeps what it wrote. Safe to call when idle.
-func (c *controller) Stop() {
+func (c *controller) Stop() { c.stop("stopping…") }
+
+// stop says msg and cancels the run (in this order: after the cancel the consumer may update
+// the widgets at once).
+func (c *controller) stop(msg string) {
+	if c.running {
+		c.runPanel.status.SetText(msg)
+	}
 	if c.cancel != nil {
 		c.cancel()
 	}
 	if c.pause != nil {
 		c.pause.Set(false)
-	}
-	if c.running {
-		c.runPanel.status.SetText("stopping…")
 	}
 }
 
@@ -193,113 +249,115 @@ func (c *controller) prepare(e experiments.Event) view { return c.prepareIn(c.se
 
 // prepareIn updates s with e and renders what changed. It touches no widget.
 func (c *controller) prepareIn(s *session, e experiments.Event) view {
-	var v view
 	if s == nil {
-		return v
+		return view{}
 	}
 	switch e := e.(type) {
 	case runBegin:
-		s.cur = e.index
-		if t := s.run(e.index); t != nil {
-			v.progress = &progressView{indefinite: true, runsRunning: true,
-				text: fmt.Sprintf("%s · loading data and building the graph…", s.runTitle(e.index))}
-			s.lastProg = v.progress
-		}
-		v.plots = s.renderPlots()
-		v.table = tableRows(s.runs)
+		return s.onRunBegin(e)
+	case runEnd:
+		return s.onRunEnd(e)
+	case allDone:
+		return s.onAllDone(e, c.resultsDir)
+	}
+	t := s.run(s.cur)
+	if t == nil {
+		return view{}
+	}
+	switch e := e.(type) {
 	case experiments.Started:
-		t := s.run(s.cur)
-		if t == nil {
-			break
-		}
-		t.started = &e
-		t.dir = e.Dir
-		v.progress = &progressView{runsRunning: true, text: fmt.Sprintf("%s · step 0/%d", s.runTitle(s.cur), e.TotalSteps),
+		t.started, t.dir = &e, e.Dir
+		s.lastProg = &progressView{runsRunning: true, text: fmt.Sprintf("%s · step 0/%d", s.runTitle(s.cur), e.TotalSteps),
 			info: startedInfo(e)}
-		s.lastProg = v.progress
-		v.table = tableRows(s.runs)
+		return view{progress: s.lastProg, table: tableRows(s.runs)}
 	case experiments.StepProgress:
-		t := s.run(s.cur)
-		if t == nil {
-			break
-		}
-		t.lossStep = append(t.lossStep, float64(e.Step))
-		t.loss = append(t.loss, e.Loss)
-		t.sinceEpoch++
-		v.progress = s.stepProgress(e)
-		if time.Since(s.lastPlot) >= plotInterval {
-			v.plots = s.renderPlots()
-		}
+		return s.onStep(t, e)
 	case experiments.EpochDone:
-		t := s.run(s.cur)
-		if t == nil {
-			break
-		}
-		t.epochs = append(t.epochs, e.Metrics)
-		if t.sinceEpoch == 0 {
-			t.lossStep = append(t.lossStep, float64(e.Metrics.Step))
-			t.loss = append(t.loss, e.Metrics.TrainLoss)
-		}
-		t.sinceEpoch = 0
-		v.plots = s.renderPlots()
-		v.table = tableRows(s.runs)
-		if s.lastProg != nil {
-			p := *s.lastProg
-			p.text = fmt.Sprintf("%s · epoch %d done · train %s%% · test %s%%", s.runTitle(s.cur), e.Metrics.Epoch,
-				pct(e.Metrics.TrainAcc), pct(e.Metrics.TestAcc))
-			v.progress = &p
-		}
+		return s.onEpoch(t, e)
 	case experiments.FiltersReady:
-		t := s.run(s.cur)
-		if t == nil {
-			break
-		}
 		t.filters = append(t.filters, e)
-		v.filters = s.filterSources()
+		return view{filters: s.filterSources()}
 	case experiments.Fitted:
-		t := s.run(s.cur)
-		if t == nil {
-			break
-		}
 		if t.fitStep < 0 {
 			t.fitStep = e.Step
 		}
-		v.plots = s.renderPlots()
-		v.table = tableRows(s.runs)
-	case runEnd:
-		t := s.run(e.index)
-		if t == nil {
-			break
-		}
-		t.done = true
-		sum := e.Summary
-		t.summary = &sum
-		t.err = e.Err
-		if sum.FitStep >= 0 && t.fitStep < 0 && sum.Status != "" {
-			t.fitStep = sum.FitStep
-		}
-		v.plots = s.renderPlots()
-		v.table = tableRows(s.runs)
-	case allDone:
-		v.done = true
-		v.err = e.Err
-		v.table = tableRows(s.runs)
-		text := fmt.Sprintf("%s: finished", s.title)
-		switch {
-		case errors.Is(e.Err, context.Canceled):
-			text = fmt.Sprintf("%s: stopped; what the runs wrote is kept", s.title)
-		case e.Err != nil:
-			text = fmt.Sprintf("%s: ended with an error", s.title)
-		}
-		v.progress = &progressView{frac: 1, text: text}
-		if s.lastProg != nil {
-			v.progress.info = s.lastProg.info
-		}
-		if errors.Is(e.Err, context.Canceled) {
-			v.progress.frac = 0
-		}
+		return view{plots: s.renderPlots(), table: tableRows(s.runs)}
+	}
+	return view{} // the runner's own Finished: runEnd carries the same
+}
+
+func (s *session) onRunBegin(e runBegin) view {
+	s.cur = e.index
+	v := view{plots: s.renderPlots(), table: tableRows(s.runs)}
+	if s.run(e.index) != nil {
+		s.lastProg = &progressView{indefinite: true, runsRunning: true,
+			text: fmt.Sprintf("%s · loading data and building the graph…", s.runTitle(e.index))}
+		v.progress = s.lastProg
 	}
 	return v
+}
+
+func (s *session) onStep(t *trace, e experiments.StepProgress) view {
+	t.lossStep = append(t.lossStep, float64(e.Step))
+	t.loss = append(t.loss, e.Loss)
+	t.sinceEpoch++
+	v := view{progress: s.stepProgress(e)}
+	if time.Since(s.lastPlot) >= plotInterval {
+		v.plots = s.renderPlots()
+	}
+	return v
+}
+
+func (s *session) onEpoch(t *trace, e experiments.EpochDone) view {
+	t.epochs = append(t.epochs, e.Metrics)
+	if t.sinceEpoch == 0 { // no batch losses arrived this epoch: plot the epoch's
+		t.lossStep = append(t.lossStep, float64(e.Metrics.Step))
+		t.loss = append(t.loss, e.Metrics.TrainLoss)
+	}
+	t.sinceEpoch = 0
+	v := view{table: tableRows(s.runs)}
+	if time.Since(s.lastPlot) >= plotInterval {
+		v.plots = s.renderPlots()
+	}
+	if s.lastProg != nil {
+		p := *s.lastProg
+		p.text = fmt.Sprintf("%s · epoch %d done · train %s%% · test %s%%", s.runTitle(s.cur), e.Metrics.Epoch,
+			pct(e.Metrics.TrainAcc), pct(e.Metrics.TestAcc))
+		v.progress = &p
+	}
+	return v
+}
+
+func (s *session) onRunEnd(e runEnd) view {
+	t := s.run(e.index)
+	if t == nil {
+		return view{}
+	}
+	sum := e.Summary
+	t.done, t.summary, t.err = true, &sum, e.Err
+	if sum.FitStep >= 0 && t.fitStep < 0 && sum.Status != "" {
+		t.fitStep = sum.FitStep
+	}
+	return view{plots: s.renderPlots(), table: tableRows(s.runs)}
+}
+
+func (s *session) onAllDone(e allDone, resultsDir string) view {
+	text := fmt.Sprintf("finished: %d runs, results in %s", len(s.runs), resultsDir)
+	if len(s.runs) == 1 {
+		text = "finished; results in " + resultsDir
+	}
+	frac := 1.0
+	switch {
+	case errors.Is(e.Err, context.Canceled):
+		text, frac = "stopped; what the runs wrote is kept", 0
+	case e.Err != nil:
+		text = "ended with an error"
+	}
+	p := &progressView{frac: frac, text: text}
+	if s.lastProg != nil {
+		p.info = s.lastProg.info
+	}
+	return view{done: true, err: e.Err, table: tableRows(s.runs), progress: p}
 }
 
 // runTitle is "Run 2/5 · random labels" (or just the name for a single run).
@@ -333,8 +391,12 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 }
 
 func startedInfo(e experiments.Started) string {
+	dev := e.Device
+	if i := strings.LastIndex(dev, "device:"); i >= 0 {
+		dev = dev[i+len("device:"):]
+	}
 	parts := []string{
-		"device " + e.Device,
+		"device " + dev,
 		fmt.Sprintf("%s parameters", thousands(e.Params)),
 		fmt.Sprintf("%d train / %d test images", e.TrainSize, e.TestSize),
 	}
@@ -359,17 +421,22 @@ func thousands(n int64) string {
 // renderPlots draws the curves of every run of s.
 func (s *session) renderPlots() *plotsView {
 	s.lastPlot = time.Now()
-	v := &plotsView{
-		loss: lossChart(s.runs).render(plotW, plotH),
-		acc:  accuracyChart(s.runs).render(plotW, plotH),
+	loss, acc := lossChart(s.runs), accuracyChart(s.runs)
+	charts := map[string]chart{"loss": loss, "accuracy": acc}
+	if !isSweep(s.runs) {
+		return &plotsView{loss: loss.render(plotW, plotH), acc: acc.render(plotW, plotH), charts: charts}
 	}
-	if isSweep(s.runs) {
-		fit, test := sweepCharts(s.runs)
-		v.sweep = true
-		v.sweepFit = fit.render(plotW/2, plotH)
-		v.sweep1c = test.render(plotW/2, plotH)
+	// Four plots share the space, 2x2: render them at half width.
+	fit, test := sweepCharts(s.runs)
+	charts["fig1b-time-to-fit"], charts["fig1c-test-error"] = fit, test
+	return &plotsView{
+		charts:   charts,
+		loss:     loss.render(plotW/2, plotH),
+		acc:      acc.render(plotW/2, plotH),
+		sweep:    true,
+		sweepFit: fit.render(plotW/2, plotH),
+		sweep1c:  test.render(plotW/2, plotH),
 	}
-	return v
 }
 
 // filterSources lists the runs with filter snapshots (shared slices: they are only appended to).
@@ -392,6 +459,9 @@ func (c *controller) show(v view) {
 		c.curves.show(v.plots)
 	}
 	if v.table != nil {
+		if v.fresh {
+			c.table.archive()
+		}
 		c.table.show(v.table)
 	}
 	if v.filters != nil {

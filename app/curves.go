@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -15,7 +16,7 @@ import (
 type curvesPanel struct {
 	loss, acc         *canvas.Image
 	sweepFit, sweep1c *canvas.Image
-	sweepRow          *fyne.Container
+	plots             *fyne.Container
 	save              *widget.Button
 	content           fyne.CanvasObject
 	// last holds the images on screen, for export.
@@ -31,17 +32,14 @@ func newCurvesPanel(onExport func()) *curvesPanel {
 		return i
 	}
 	p := &curvesPanel{
-		loss:     img(300, 160),
-		acc:      img(300, 160),
-		sweepFit: img(200, 160),
-		sweep1c:  img(200, 160),
+		loss:     img(240, 100),
+		acc:      img(240, 100),
+		sweepFit: img(240, 100),
+		sweep1c:  img(240, 100),
 	}
 	p.save = widget.NewButtonWithIcon("Export plots and metrics…", theme.DocumentSaveIcon(), onExport)
-	p.sweepRow = container.NewGridWithColumns(2, p.sweepFit, p.sweep1c)
-	p.sweepRow.Hide()
-	plots := container.NewGridWithRows(2, p.loss, p.acc)
-	body := container.NewBorder(nil, p.sweepRow, nil, nil, plots)
-	p.content = container.NewBorder(nil, container.NewHBox(p.save), nil, nil, body)
+	p.plots = container.NewGridWithRows(2, p.loss, p.acc)
+	p.content = container.NewBorder(nil, container.NewHBox(p.save), nil, nil, p.plots)
 	p.show(&plotsView{loss: lossChart(nil).render(plotW, plotH), acc: accuracyChart(nil).render(plotW, plotH)})
 	return p
 }
@@ -52,14 +50,19 @@ func (p *curvesPanel) show(v *plotsView) {
 	p.loss.Refresh()
 	p.acc.Image = v.acc
 	p.acc.Refresh()
-	if v.sweep {
+	// A sweep shows four plots, 2x2: the curves on top, Figures 1b and 1c below.
+	if v.sweep && v.sweepFit != nil && v.sweep1c != nil {
 		p.sweepFit.Image = v.sweepFit
 		p.sweep1c.Image = v.sweep1c
-		p.sweepFit.Refresh()
-		p.sweep1c.Refresh()
-		p.sweepRow.Show()
-	} else {
-		p.sweepRow.Hide()
+		if len(p.plots.Objects) != 4 {
+			p.plots.Layout = layout.NewGridLayoutWithColumns(2)
+			p.plots.Objects = []fyne.CanvasObject{p.loss, p.acc, p.sweepFit, p.sweep1c}
+		}
+		p.plots.Refresh()
+	} else if len(p.plots.Objects) != 2 {
+		p.plots.Layout = layout.NewGridLayoutWithRows(2)
+		p.plots.Objects = []fyne.CanvasObject{p.loss, p.acc}
+		p.plots.Refresh()
 	}
 }
 

@@ -47,14 +47,10 @@ type customPanel struct {
 	lr, batch, epochs, maxSteps, seed *widget.Entry
 	start, showData                   *widget.Button
 	content                           fyne.CanvasObject
-
-	// onParams asks for a parameter count off the UI goroutine; the panel shows the answer
-	// through setParams.
-	onParams func(arch tfgraph.Architecture, channels int64)
 }
 
-func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Config), onParams func(tfgraph.Architecture, int64), onErr func(error)) *customPanel {
-	c := &customPanel{onParams: onParams}
+func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
+	c := &customPanel{}
 	c.name = widget.NewEntry()
 	names := make([]string, len(models))
 	for i, m := range models {
@@ -251,7 +247,7 @@ func (c *customPanel) updateP() {
 }
 
 func (c *customPanel) updateParams() {
-	if c.onParams == nil || c.model == nil || c.dataset == nil {
+	if c.model == nil || c.dataset == nil || c.params == nil {
 		return
 	}
 	for _, m := range models {
@@ -261,7 +257,11 @@ func (c *customPanel) updateParams() {
 				ch = 3
 			}
 			c.params.SetText("counting…")
-			c.onParams(m.arch, ch)
+			arch := m.arch
+			background(func() { // building the scratch graph takes a moment
+				n, err := countParams(arch, 28, 28, ch, 10)
+				fyne.Do(func() { c.setParams(arch, ch, n, err) })
+			})
 		}
 	}
 }

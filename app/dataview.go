@@ -40,8 +40,11 @@ func newDataView() *dataView {
 		title: widget.NewLabel("Choose a preset's pencil or set up a run in the custom panel, then press \"Show its data\"."),
 		grid:  container.NewGridWrap(fyne.NewSize(92, 118)),
 	}
-	d.title.Wrapping = fyne.TextWrapWord
-	d.content = container.NewBorder(d.title, nil, nil, nil, container.NewVScroll(d.grid))
+	d.title.Truncation = fyne.TextTruncateEllipsis
+	legend := widget.NewLabel("Red labels were changed by the randomization; the original label is in brackets.")
+	legend.Importance = widget.LowImportance
+	legend.Truncation = fyne.TextTruncateEllipsis
+	d.content = container.NewBorder(container.NewVBox(d.title, legend), nil, nil, nil, container.NewVScroll(d.grid))
 	return d
 }
 
@@ -78,8 +81,8 @@ func loadThumbs(ctx context.Context, cfg experiments.Config) (string, []thumb, e
 	if mode == "" {
 		mode = string(data.TrueLabels)
 	}
-	title := fmt.Sprintf("%s, %s (p = %.2g): the first %d of %d training images; labels that changed are marked with the original. "+
-		"Flip rate of the subset: %.1f%%.", cfg.Dataset, mode, cfg.Randomization.P, n, shown.Shown.N, 100*shown.FlipRate)
+	title := fmt.Sprintf("%s, %s (p = %.2g): the first %d of %d training images · labels flipped %.1f%%",
+		cfg.Dataset, mode, cfg.Randomization.P, n, shown.Shown.N, 100*shown.FlipRate)
 	return title, out, nil
 }
 

@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
+	"strings"
 
 	"rethink/experiments"
 )
@@ -22,7 +24,8 @@ type exportSet struct {
 	order   []string
 }
 
-// writeTo writes loss.png, accuracy.png (and the sweep plots), results.csv and metrics.csv into
+// writeTo writes loss.png, accuracy.png (and the sweep plots), the same as SVG, results.csv and
+// metrics.csv into
 // dir, and returns the files written.
 func (e exportSet) writeTo(dir string) ([]string, error) {
 	var files []string
@@ -57,6 +60,17 @@ func (e exportSet) writeTo(dir string) ([]string, error) {
 				return files, err
 			}
 		}
+		names := make([]string, 0, len(p.charts))
+		for name := range p.charts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			c := p.charts[name]
+			if err := writeFile(name+".svg", func(w io.Writer) error { return c.writeSVG(w, plotW, plotH) }); err != nil {
+				return files, err
+			}
+		}
 	}
 	if err := writeFile("results.csv", e.writeTable); err != nil {
 		return files, err
@@ -71,7 +85,11 @@ func (e exportSet) writeTo(dir string) ([]string, error) {
 
 func (e exportSet) writeTable(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write(tableHeader.cells())
+	header := tableHeader.cells()
+	for i, h := range header {
+		header[i] = strings.ReplaceAll(h, "\n", " ") // the on-screen headers wrap; CSV's do not
+	}
+	cw.Write(header)
 	for _, r := range e.table {
 		cw.Write(r.cells())
 	}

@@ -17,14 +17,15 @@ type filterSource struct {
 	snaps []experiments.FiltersReady
 }
 
-// filterScale is the screen pixels per weight of the mosaics (5x5 kernels need more than an
-// MLP's 28x28 units).
+// filterScale is the image pixels per weight of the mosaics: about 28 pixels a filter, so that
+// the mosaic is smaller than its place on screen and is only ever scaled up (pixel-exact),
+// which keeps the 1-pixel gaps between filters visible.
 func filterScale(f experiments.FiltersReady) int {
 	fs := f.Filters()
 	if len(fs) == 0 {
 		return 1
 	}
-	return max(1, 48/max(fs[0].H, 1))
+	return max(1, 28/max(fs[0].H, 1))
 }
 
 // filtersPanel shows first-layer filters of two runs side by side (e.g. true against random
@@ -38,14 +39,16 @@ type filtersPanel struct {
 	slider   *widget.Slider
 	position *widget.Label
 	live     bool
-	content  fyne.CanvasObject
+	// chosen says the user picked the run of a side; until then the sides follow the defaults.
+	chosen  [2]bool
+	content fyne.CanvasObject
 }
 
 func newFiltersPanel() *filtersPanel {
 	p := &filtersPanel{live: true}
 	sides := make([]fyne.CanvasObject, 2)
 	for i := range 2 {
-		p.pick[i] = widget.NewSelect(nil, func(string) { p.redraw() })
+		p.pick[i] = widget.NewSelect(nil, func(string) { p.chosen[i] = true; p.redraw() })
 		p.pick[i].PlaceHolder = "(no run with filters yet)"
 		p.img[i] = canvas.NewImageFromImage(blank(8, 8))
 		p.img[i].FillMode = canvas.ImageFillContain
@@ -53,6 +56,7 @@ func newFiltersPanel() *filtersPanel {
 		p.img[i].SetMinSize(fyne.NewSize(240, 240))
 		p.caption[i] = widget.NewLabel("")
 		p.caption[i].Alignment = fyne.TextAlignCenter
+		p.caption[i].Truncation = fyne.TextTruncateEllipsis
 		sides[i] = container.NewBorder(p.pick[i], p.caption[i], nil, nil, p.img[i])
 	}
 	p.slider = widget.NewSlider(0, 1)
@@ -63,10 +67,10 @@ func newFiltersPanel() *filtersPanel {
 	}
 	p.position = widget.NewLabel("snapshot –")
 	help := widget.NewLabel("First-layer weights: red positive, blue negative (RGB for colour inputs). " +
-		"Move the slider to go back in training; at its right end the view follows the run.")
+		"Move the slider to go back in training; at its right end the view shows the latest snapshot and follows a running experiment.")
 	help.Wrapping = fyne.TextWrapWord
 	help.Importance = widget.LowImportance
-	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("epoch"), p.position, p.slider), help)
+	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("snapshot"), p.position, p.slider), help)
 	p.content = container.NewBorder(nil, bottom, nil, nil, container.NewGridWithColumns(2, sides...))
 	return p
 }
@@ -86,7 +90,7 @@ func (p *filtersPanel) show(src []filterSource) {
 		for _, n := range names {
 			found = found || n == sel
 		}
-		if !found && len(names) > 0 {
+		if (!found || !p.chosen[i]) && len(names) > 0 {
 			p.pick[i].Selected = names[min(i, len(names)-1)]
 			p.pick[i].Refresh()
 		}
@@ -129,7 +133,7 @@ func (p *filtersPanel) redraw() {
 		p.caption[i].SetText(fmt.Sprintf("%s · epoch %d · step %s", s.name, snap.Epoch, thousands(int64(snap.Step))))
 	}
 	if p.live {
-		p.position.SetText(fmt.Sprintf("snapshot %d (live)", at+1))
+		p.position.SetText(fmt.Sprintf("snapshot %d (latest)", at+1))
 	} else {
 		p.position.SetText(fmt.Sprintf("snapshot %d", at+1))
 	}

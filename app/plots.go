@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"math"
 	"sort"
 
@@ -12,15 +13,16 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Plot sizes in pixels. The images are scaled to fit their place in the window, so these only
-// set the resolution and the relative size of the text.
-const (
-	plotW   = 900
-	plotH   = 330
-	plotDPI = 96
+// set the resolution and the relative size of the text. (Variables: tests draw small plots.)
+var (
+	plotW, plotH = 900, 330
 )
+
+const plotDPI = 96
 
 // palette gives each run of an experiment its own color, in the order of the runs.
 var palette = []color.RGBA{
@@ -35,6 +37,9 @@ var palette = []color.RGBA{
 	{0x7f, 0x7f, 0x7f, 0xff}, // grey
 	{0xbc, 0xbd, 0x22, 0xff}, // olive
 }
+
+// maxPoints bounds the points drawn per curve, so rendering stays fast on long runs.
+const maxPoints = 1500
 
 func runColor(i int) color.RGBA { return palette[i%len(palette)] }
 
@@ -72,12 +77,41 @@ type chart struct {
 	Scatter bool
 	// Empty is the text drawn when no series has a point.
 	Empty string
+	// XFromZero and YFromZero start the axes at 0.
+	XFromZero, YFromZero bool
 }
 
 // render draws c into a new w x h RGBA image on a white background, the look of a paper's
 // figure in both light and dark themes. It never fails: a plot that cannot be built gives an
 // image that says why.
 func (c chart) render(w, h int) *image.RGBA {
+	p := c.build()
+	cv := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/plotDPI, vg.Length(h)*vg.Inch/plotDPI),
+		vgimg.UseDPI(plotDPI), vgimg.UseBackgroundColor(color.White))
+	p.Draw(draw.New(cv))
+	img := cv.Image()
+	if rgba, ok := img.(*image.RGBA); ok {
+		return rgba
+	}
+	out := image.NewRGBA(img.Bounds())
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+			out.Set(x, y, img.At(x, y))
+		}
+	}
+	return out
+}
+
+// writeSVG draws c as an SVG of w x h pixels (at plotDPI) for export.
+func (c chart) writeSVG(out io.Writer, w, h int) error {
+	cv := vgsvg.New(vg.Length(w)*vg.Inch/plotDPI, vg.Length(h)*vg.Inch/plotDPI)
+	c.build().Draw(draw.New(cv))
+	_, err := cv.WriteTo(out)
+	return err
+}
+
+// build makes the gonum plot of c, with non-finite points dropped.
+func (c chart) build() *plot.Plot {
 	p := plot.New()
 	p.Title.Text = c.Title
 	p.X.Label.Text = c.XLabel
@@ -85,6 +119,8 @@ func (c chart) render(w, h int) *image.RGBA {
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	p.Legend.Left = false
+	p.Legend.XOffs = -vg.Points(8)
+	p.Legend.YOffs = -vg.Points(4)
 	any := false
 	var ymax float64
 	for _, s := range c.Series {
@@ -140,6 +176,12 @@ func (c chart) render(w, h int) *image.RGBA {
 	if c.YMax > c.YMin {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
+	if c.XFromZero {
+		p.X.Min = 0
+	}
+	if c.YFromZero {
+		p.Y.Min = 0
+	}
 	if !any {
 		p.X.Min, p.X.Max = 0, 1
 		if !(c.YMax > c.YMin) {
@@ -154,34 +196,39 @@ func (c chart) render(w, h int) *image.RGBA {
 			p.Add(l)
 		}
 	}
-	cv := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Inch/plotDPI, vg.Length(h)*vg.Inch/plotDPI),
-		vgimg.UseDPI(plotDPI), vgimg.UseBackgroundColor(color.White))
-	p.Draw(draw.New(cv))
-	img := cv.Image()
-	if rgba, ok := img.(*image.RGBA); ok {
-		return rgba
-	}
-	out := image.NewRGBA(img.Bounds())
-	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
-		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-			out.Set(x, y, img.At(x, y))
-		}
-	}
-	return out
+	return p
 }
 
 // lossChart is the paper's Figure 1a: training loss against thousands of steps, every run of the
 // experiment overlaid, each run's time to fit marked by a dashed line.
 func lossChart(runs []*trace) chart {
-	c := chart{Title: "Training loss", XLabel: "thousand steps", YLabel: "loss", Empty: "waiting for the first steps"}
+	div, unit := stepUnit(runs)
+	c := chart{Title: "Training loss (dotted: 100% training accuracy reached)", XLabel: unit, YLabel: "loss",
+		Empty: "waiting for the first steps", XFromZero: true, YFromZero: true}
 	for i, t := range runs {
 		s := series{Name: t.label(), Color: runColor(i), Mark: math.NaN()}
-		for j := range t.lossStep {
-			s.X = append(s.X, t.lossStep[j]/1000)
-			s.Y = append(s.Y, t.loss[j])
+		// Long runs keep tens of thousands of points: draw at most about maxPoints of them
+		// (averaged in windows, so the curve keeps its level), and always the last one.
+		n := min(len(t.lossStep), len(t.loss))
+		stride := max(1, (n+maxPoints-1)/maxPoints)
+		for j := 0; j < n; j += stride {
+			end := min(j+stride, n)
+			var sum float64
+			var cnt int
+			for _, v := range t.loss[j:end] {
+				if finite(v) {
+					sum += v
+					cnt++
+				}
+			}
+			if cnt == 0 {
+				continue
+			}
+			s.X = append(s.X, t.lossStep[end-1]/div)
+			s.Y = append(s.Y, sum/float64(cnt))
 		}
 		if t.fitStep >= 0 {
-			s.Mark = float64(t.fitStep) / 1000
+			s.Mark = float64(t.fitStep) / div
 		}
 		c.Series = append(c.Series, s)
 	}
@@ -190,19 +237,38 @@ func lossChart(runs []*trace) chart {
 
 // accuracyChart shows training accuracy (solid) and test accuracy (dashed) at every epoch.
 func accuracyChart(runs []*trace) chart {
-	c := chart{Title: "Accuracy: train (solid), test (dashed)", XLabel: "thousand steps", YLabel: "accuracy %",
-		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch"}
+	div, unit := stepUnit(runs)
+	c := chart{Title: "Accuracy: train (solid), test (dashed)", XLabel: unit, YLabel: "accuracy %",
+		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch", XFromZero: true}
 	for i, t := range runs {
 		tr := series{Name: t.label(), Color: runColor(i), Mark: math.NaN()}
 		te := series{Color: runColor(i), Dash: true, Mark: math.NaN()}
 		for _, m := range t.epochs {
-			x := float64(m.Step) / 1000
+			x := float64(m.Step) / div
 			tr.X, tr.Y = append(tr.X, x), append(tr.Y, 100*m.TrainAcc)
 			te.X, te.Y = append(te.X, x), append(te.Y, 100*m.TestAcc)
 		}
 		c.Series = append(c.Series, tr, te)
 	}
 	return c
+}
+
+// stepUnit is the x unit of the step axes: thousands of steps (the paper's) for long runs, steps
+// for short ones.
+func stepUnit(runs []*trace) (float64, string) {
+	var last float64
+	for _, t := range runs {
+		if n := len(t.lossStep); n > 0 {
+			last = max(last, t.lossStep[n-1])
+		}
+		if n := len(t.epochs); n > 0 {
+			last = max(last, float64(t.epochs[n-1].Step))
+		}
+	}
+	if last >= 2000 {
+		return 1000, "thousand steps"
+	}
+	return 1, "steps"
 }
 
 // isSweep reports whether the runs differ in the corruption level p: then the paper's Figure 1b

@@ -17,6 +17,7 @@ type runPanel struct {
 	info               *widget.Label
 	experiment         *widget.Label
 	content            fyne.CanvasObject
+	paused             bool
 }
 
 func newRunPanel(onStart, onPause, onStop func()) *runPanel {
@@ -26,22 +27,20 @@ func newRunPanel(onStart, onPause, onStop func()) *runPanel {
 		stop:       widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), onStop),
 		bar:        widget.NewProgressBar(),
 		busy:       widget.NewProgressBarInfinite(),
-		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter)."),
+		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter); Space pauses, Esc stops."),
 		info:       widget.NewLabel(""),
 		experiment: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	}
 	p.start.Importance = widget.HighImportance
 	p.status.Truncation = fyne.TextTruncateEllipsis
 	p.info.Truncation = fyne.TextTruncateEllipsis
-	p.experiment.Truncation = fyne.TextTruncateEllipsis
-	p.info.Importance = widget.LowImportance
 	p.busy.Stop()
 	p.busy.Hide()
 	p.setRunning(false, false)
 	buttons := container.NewHBox(p.start, p.pause, p.stop)
 	bars := container.NewStack(p.bar, p.busy)
 	top := container.NewBorder(nil, nil, buttons, nil, container.NewBorder(nil, nil, nil, nil, bars))
-	p.content = container.NewVBox(top, container.NewBorder(nil, nil, p.experiment, nil, p.status), p.info)
+	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status), p.info)
 	return p
 }
 
@@ -60,6 +59,7 @@ func (p *runPanel) setRunning(running, paused bool) {
 		p.busy.Hide()
 		p.bar.Show()
 	}
+	p.paused = paused
 	if paused {
 		p.pause.SetText("Resume")
 		p.pause.SetIcon(theme.MediaPlayIcon())
@@ -81,6 +81,10 @@ func (p *runPanel) showProgress(v progressView) {
 		p.bar.Show()
 		p.bar.SetValue(v.frac)
 	}
-	p.status.SetText(v.text)
+	text := v.text
+	if p.paused && v.runsRunning {
+		text += " · paused (Space resumes)"
+	}
+	p.status.SetText(text)
 	p.info.SetText(v.info)
 }

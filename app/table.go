@@ -19,11 +19,68 @@ type tableRow struct {
 }
 
 var tableHeader = tableRow{Run: "run", Model: "model", Data: "data", Status: "status",
-	Train: "train %", Test: "test %", PaperTrain: "paper train %", PaperTest: "paper test %",
-	FitStep: "fitted at step", BestTest: "best test % (early stop)"}
+	Train: "train %", Test: "test %", PaperTrain: "paper\ntrain %", PaperTest: "paper\ntest %",
+	FitStep: "fitted\nat step", BestTest: "best test %\n(early stop)"}
 
 func (r tableRow) cells() []string {
 	return []string{r.Run, r.Model, r.Data, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
+}
+
+// shown is the row as the panel shows it: the data column is left to the export (the run's
+// name and the experiment's description above the curves say it).
+func (r tableRow) shown() []string {
+	return []string{r.Run, r.Model, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
+}
+
+// columnWeights are the relative widths of the shown columns (run names are long, numbers
+// short).
+var columnWeights = []float32{2.4, 1.6, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.3}
+
+// columnsLayout lays objects out in rows of len(weights) cells, each column as wide as its
+// weight's share of the width, each row as high as its tallest cell.
+type columnsLayout struct{ weights []float32 }
+
+func (l columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
+	n := len(l.weights)
+	var out [][]fyne.CanvasObject
+	for i := 0; i < len(objs); i += n {
+		out = append(out, objs[i:min(i+n, len(objs))])
+	}
+	return out
+}
+
+func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, row := range l.rows(objs) {
+		var rh float32
+		for _, o := range row {
+			rh = max(rh, o.MinSize().Height)
+		}
+		h += rh
+	}
+	return fyne.NewSize(float32(len(l.weights))*40, h)
+}
+
+func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for _, w := range l.weights {
+		total += w
+	}
+	var y float32
+	for _, row := range l.rows(objs) {
+		var rh float32
+		for _, o := range row {
+			rh = max(rh, o.MinSize().Height)
+		}
+		var x float32
+		for i, o := range row {
+			w := size.Width * l.weights[i] / total
+			o.Move(fyne.NewPos(x, y))
+			o.Resize(fyne.NewSize(w, rh))
+			x += w
+		}
+		y += rh
+	}
 }
 
 // tableRows builds the table of the runs of an experiment.
@@ -67,19 +124,40 @@ func dataLabel(t *trace) string {
 	if mode == "partial-labels" {
 		mode = fmt.Sprintf("p=%.2g", c.Randomization.P)
 	}
-	return fmt.Sprintf("%s (%s), %s", c.Dataset, n, mode)
+	return fmt.Sprintf("%s %s, %s", c.Dataset, n, mode)
 }
 
 // tablePanel shows the results table with the paper's numbers beside ours.
 type tablePanel struct {
-	grid    *fyne.Container
-	note    *widget.Label
-	rows    []tableRow
+	grid *fyne.Container
+	note *widget.Label
+	rows []tableRow
+	// earlier holds the rows of the experiments run before in this session, newest first, so
+	// that running Table 1's presets one by one fills the whole table.
+	earlier []tableRow
 	content fyne.CanvasObject
 }
 
+// maxEarlier bounds the rows kept from earlier experiments.
+const maxEarlier = 200
+
+// archive keeps the rows on screen as earlier rows (after an experiment ended).
+func (p *tablePanel) archive() {
+	if len(p.rows) == 0 {
+		return
+	}
+	p.earlier = append(append([]tableRow(nil), p.rows...), p.earlier...)
+	p.earlier = p.earlier[:min(len(p.earlier), maxEarlier)]
+	p.rows = nil
+}
+
+// all is what the export writes: the rows on screen, then the earlier ones.
+func (p *tablePanel) all() []tableRow {
+	return append(append([]tableRow(nil), p.rows...), p.earlier...)
+}
+
 func newTablePanel() *tablePanel {
-	p := &tablePanel{grid: container.NewGridWithColumns(len(tableHeader.cells()))}
+	p := &tablePanel{grid: container.New(columnsLayout{weights: columnWeights})}
 	p.note = widget.NewLabel("Ours are measured on the quick tier's data unless the preset is a paper one; " +
 		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).")
 	p.note.Wrapping = fyne.TextWrapWord
@@ -91,21 +169,29 @@ func newTablePanel() *tablePanel {
 
 func (p *tablePanel) show(rows []tableRow) {
 	p.rows = rows
-	objs := make([]fyne.CanvasObject, 0, (len(rows)+1)*len(tableHeader.cells()))
-	for _, h := range tableHeader.cells() {
-		l := widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Wrapping = fyne.TextWrapWord
-		objs = append(objs, l)
+	objs := make([]fyne.CanvasObject, 0, (len(rows)+1)*len(columnWeights))
+	for _, h := range tableHeader.shown() {
+		objs = append(objs, widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
-	for _, r := range rows {
-		for i, cell := range r.cells() {
-			l := widget.NewLabel(cell)
-			l.Wrapping = fyne.TextWrapWord
-			if i == 6 || i == 7 {
-				l.Importance = widget.LowImportance
+	addRows := func(rows []tableRow) {
+		for _, r := range rows {
+			for i, cell := range r.shown() {
+				l := widget.NewLabel(cell)
+				l.Truncation = fyne.TextTruncateEllipsis
+				if i == 5 || i == 6 {
+					l.Importance = widget.LowImportance
+				}
+				objs = append(objs, l)
 			}
-			objs = append(objs, l)
 		}
+	}
+	addRows(rows)
+	if len(p.earlier) > 0 {
+		objs = append(objs, widget.NewLabelWithStyle("earlier in this session", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}))
+		for range len(columnWeights) - 1 {
+			objs = append(objs, widget.NewLabel(""))
+		}
+		addRows(p.earlier)
 	}
 	p.grid.Objects = objs
 	p.grid.Refresh()

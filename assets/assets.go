@@ -21,3 +21,10 @@ import "embed"
 //
 //go:embed mnist/*.gz
 var MNIST embed.FS
+
+// Icon is the application icon: a 256x256 PNG of first-layer filters, learned (top left) and
+// random, under a falling training loss. Wrap it in a fyne.StaticResource where it is needed;
+// this package does not import Fyne.
+//
+//go:embed icon.png
+var Icon []byte

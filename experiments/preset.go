@@ -129,7 +129,7 @@ func Presets() []Preset {
 	quickA := Preset{ID: "fig1a-quick", Group: "Figure 1a", Tier: Quick,
 		Title:        "Figure 1a: the five randomization tests (quick)",
 		Description:  "Training loss of MLP 1x512 under true labels, random labels, shuffled pixels, random pixels and Gaussian noise: all reach zero.",
-		Departures:   "MNIST (embedded) instead of CIFAR-10, 1,000 stratified training images, MLP 1x512 instead of Inception, each run stops at 100% training accuracy.",
+		Departures:   "MNIST (embedded) instead of CIFAR-10, 2,000 stratified training images, MLP 1x512 instead of Inception, each run stops at 100% training accuracy.",
 		PaperNote:    "All five reach zero training loss; true labels fit first, random labels last, random pixels and Gaussian noise faster than random labels.",
 		ExpectedTime: "not measured yet"}
 	paperA := Preset{ID: "fig1a-paper", Group: "Figure 1a", Tier: Paper,

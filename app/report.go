@@ -1,0 +1,44 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+
+	"rethink/experiments"
+)
+
+// WriteReport reads every run folder under dir (as `rethink run --preset ... --out dir` leaves
+// them) and writes into dir what the app's export writes for them: the training-loss curves of
+// all runs overlaid (loss.png, Figure 1a style), accuracy.png, the Figure 1b and 1c plots when the
+// runs are a label-corruption sweep, SVG copies, results.csv (our train and test accuracy beside
+// the paper's, Table 1 style) and metrics.csv. It needs no display and may run on any goroutine.
+func WriteReport(dir string) ([]string, error) {
+	recs, err := readHistory(dir)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("report: no run folders (with a config.json) under %s", dir)
+	}
+	slices.Reverse(recs) // readHistory lists the newest first; a report follows the order of the runs
+	s := &session{title: "report of " + dir}
+	for i, r := range recs {
+		snaps, _ := experiments.ReadFilterSnapshots(r.Dir)
+		t := recordTrace(i, r, snaps)
+		if p, err := experiments.PresetByID(r.Config.Preset); err == nil {
+			for _, row := range p.Paper {
+				if row.Row == r.Config.Name || len(p.Paper) == 1 {
+					row := row
+					t.paper = &row
+				}
+			}
+		}
+		s.runs = append(s.runs, t)
+	}
+	set := exportSet{plots: s.renderPlots(), table: tableRows(s.runs), metrics: map[string][]experiments.Metrics{}}
+	for _, t := range s.runs {
+		set.order = append(set.order, t.label())
+		set.metrics[t.label()] = t.epochs
+	}
+	return set.writeTo(dir)
+}
