@@ -7,7 +7,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 TAGS := migrated_fynedo
 GO ?= go
 
-.PHONY: all setup build run test vet lint bench clean
+.PHONY: all setup build run test screenshots bench package clean
 
 all: build
 
@@ -17,9 +17,16 @@ setup:
 build: setup
 	$(GO) build -tags $(TAGS) -o bin/rethink .
 
-# With a display, the app; without one (or until the app lands), the quick Figure 1a preset.
+# With a display, the app; without one, the quick Figure 1a preset headless. ARGS=... passes a command.
 run: build
-	@if [ -z "$(ARGS)" ] && [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then bin/rethink demo; else bin/rethink $(or $(ARGS),demo); fi
+	@if [ -n "$(ARGS)" ]; then bin/rethink $(ARGS); \
+	elif [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then bin/rethink; \
+	else echo "no display: running the quick Figure 1a preset headless (bin/rethink demo)"; bin/rethink demo; fi
+
+# The app's main views rendered with Fyne's software driver, from real small runs, into shots/.
+screenshots: setup
+	RETHINK_SHOTS=$(CURDIR)/shots $(GO) test -tags $(TAGS) -run TestShots -count=1 -timeout 20m ./app/
+	@ls shots/*.png
 
 test: setup
 	$(GO) vet -tags $(TAGS) ./...
@@ -27,6 +34,11 @@ test: setup
 
 bench: setup
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'TrainStep' -benchtime 3s ./tfgraph/
+
+# An installable archive for Linux (fyne.io/tools).
+package: setup
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -tags $(TAGS) --release
+	@ls -la *.tar.xz
 
 clean:
 	rm -rf bin

@@ -278,7 +278,8 @@ func (c *controller) prepareIn(s *session, e experiments.Event) view {
 		t.filters = append(t.filters, e)
 		return view{filters: s.filterSources()}
 	case experiments.Fitted:
-		if t.fitStep < 0 {
+		// The curves mark 100%; the run also reports its lower FitThreshold (e.g. 99.9%) first.
+		if t.fitStep < 0 && e.Threshold >= 1 {
 			t.fitStep = e.Step
 		}
 		return view{plots: s.renderPlots(), table: tableRows(s.runs)}
