@@ -78,6 +78,11 @@ func TestPresets_AreValid(t *testing.T) {
 		if len(p.Runs) == 0 {
 			t.Errorf("%s: no runs", p.ID)
 		}
+		if p.Tier == Quick {
+			if secs := quickSeconds[p.ID]; secs <= 0 || secs > 180 {
+				t.Errorf("%s: measured %d s; a quick preset must have a measured time of at most 3 minutes", p.ID, secs)
+			}
+		}
 		if len(p.Paper) == 0 && p.PaperNote == "" {
 			t.Errorf("%s: carries none of the paper's results", p.ID)
 		}
