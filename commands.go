@@ -167,16 +167,25 @@ func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Opt
 func runOne(ctx context.Context, c experiments.Config, opts experiments.Options, i, n int) (experiments.Summary, error) {
 	events := make(chan experiments.Event, 16)
 	done := make(chan struct{})
+	var dir string
 	go func() {
 		defer close(done)
 		bar := newProgressBar(os.Stdout)
 		for e := range events {
+			if s, ok := e.(experiments.Started); ok {
+				dir = s.Dir
+			}
 			bar.handle(e, i, n)
 		}
 	}()
 	sum, err := experiments.Run(ctx, c, opts, events)
 	close(events)
 	<-done
+	if dir != "" {
+		if cerr := gui.WriteRunCurves(dir); cerr != nil {
+			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
+		}
+	}
 	if errors.Is(err, context.Canceled) {
 		return sum, fmt.Errorf("cancelled; the run's folder keeps what it had: continue it with rethink run --resume DIR")
 	}
