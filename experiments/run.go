@@ -316,10 +316,8 @@ func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int
 	r.sum.BestTestAcc, r.sum.BestTestStep = s.BestTestAcc, s.BestTestStep
 	r.sum.Epochs, r.sum.Steps = epoch, met.Step
 	r.sum.FinalTrainAcc, r.sum.FinalTestAcc, r.sum.FinalTrainLoss = met.TrainAcc, met.TestAcc, met.TrainLoss
-	if err := WriteJSON(filepath.Join(r.dir, "summary.json"), r.sum); err != nil {
-		// The next epoch or the end of the run writes it again; losing one copy loses nothing.
-		_ = err
-	}
+	// A failed write is not fatal: the next epoch and the end of the run write it again.
+	WriteJSON(filepath.Join(r.dir, "summary.json"), r.sum)
 }
 
 // checkpoint saves the variables under a new prefix, then state.json pointing at it, then
