@@ -169,9 +169,10 @@ const (
 
 // LRN is local response normalization across channels with the small AlexNet's settings:
 // y_c = x_c / (LRNBias + LRNAlpha * sum_{|c'-c| <= LRNDepthRadius} x_c'^2) ^ LRNBeta, exactly
-// TensorFlow's LRN op. It is built from primitive ops because the C++ gradient of the LRN op
-// (tensorflow/cc/gradients/nn_grad.cc) ignores the forward op's attributes and differentiates
-// LRN with the default radius 5, bias 1, alpha 1, beta 0.5: a finite-difference test caught it.
+// TensorFlow's LRN op. It is built from primitive ops because the gradient that the C++
+// registry (tensorflow/cc/gradients/nn_grad.cc) gives for the LRN op does not match finite
+// differences at these settings, as if it used the op's default attributes (radius 5, bias 1,
+// alpha 1, beta 0.5): a finite-difference test caught it.
 // The window sum is a matrix product with a [c, c] band of ones.
 func LRN(c Ctx, x tf.Output) tf.Output {
 	if c.S.Err() != nil {
