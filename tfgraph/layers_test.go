@@ -167,15 +167,7 @@ func TestConv2D_HandComputed(t *testing.T) {
 		return op.Reshape(s, op.Const(s.SubScope("k"), kernel), op.Const(s.SubScope("shape"), []int64{3, 3, 1, 1}))
 	})
 	y := Conv2D(Ctx{S: root.SubScope("conv"), Vars: vs, Path: "conv"}, x, 3, 1, 1)
-	g, err := root.Finalize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := tf.NewSession(g, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := testSession(t, root)
 	if _, err := sess.Run(nil, nil, []*tf.Operation{vs.Lookup("conv/kernel").Init}); err != nil {
 		t.Fatal(err)
 	}
@@ -202,15 +194,7 @@ func TestRandomCrops_AreExactCrops(t *testing.T) {
 	xt, _ := floatTensor(src, n, sh, sh, 1)
 	x := op.Placeholder(root.SubScope("x"), tf.Float, op.PlaceholderShape(tf.MakeShape(-1, sh, sh, 1)))
 	y := randomCrops(root.SubScope("aug"), x, sh, sh, h, h, true, true, 1, 2)
-	g, err := root.Finalize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := tf.NewSession(g, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := testSession(t, root)
 	flips := 0
 	for range 5 {
 		out, err := sess.Run(map[tf.Output]*tf.Tensor{x: xt}, []tf.Output{y}, nil)
@@ -282,15 +266,7 @@ func TestLRN_MatchesTensorFlowOp(t *testing.T) {
 	x := op.Placeholder(root.SubScope("x"), tf.Float, op.PlaceholderShape(tf.MakeShape(2, 3, 3, 12)))
 	ours := LRN(Ctx{S: root.SubScope("ours")}, x)
 	theirs := op.LRN(root.SubScope("tf"), x, op.LRNDepthRadius(LRNDepthRadius), op.LRNBias(LRNBias), op.LRNAlpha(LRNAlpha), op.LRNBeta(LRNBeta))
-	g, err := root.Finalize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess, err := tf.NewSession(g, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sess.Close()
+	sess := testSession(t, root)
 	xt, _ := floatTensor(in, 2, 3, 3, 12)
 	out, err := sess.Run(map[tf.Output]*tf.Tensor{x: xt}, []tf.Output{ours, theirs}, nil)
 	if err != nil {
@@ -303,4 +279,19 @@ func TestLRN_MatchesTensorFlowOp(t *testing.T) {
 			t.Fatalf("value %d: composed LRN %v, TensorFlow's LRN op %v", i, a[i], b[i])
 		}
 	}
+}
+
+// testSession finalizes root's graph and opens a session on it, closed when the test ends.
+func testSession(t *testing.T, root *op.Scope) *tf.Session {
+	t.Helper()
+	g, err := root.Finalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := tf.NewSession(g, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sess.Close() })
+	return sess
 }
