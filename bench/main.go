@@ -35,10 +35,10 @@ func main() {
 // plan is what one invocation measures.
 type plan struct {
 	frameworks, models, fitModels []string
-	rounds, threads, batch       int
-	fitSize, fitEpochs           int
-	quick                        bool
-	out                          string
+	rounds, threads, batch        int
+	fitSize, fitEpochs            int
+	quick                         bool
+	out                           string
 }
 
 // windowSteps is the warm-up and window length of each model, so a window takes a few seconds.

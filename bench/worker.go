@@ -16,12 +16,12 @@ import (
 
 // workerFlags are the flags every worker takes, rethink's and the peers' (peers/common.py).
 type workerFlags struct {
-	model, mode, data                     string
+	model, mode, data                      string
 	batch, threads, warmup, windows, steps int
-	size, height, width, channels         int
-	maxEpochs                             int
-	lr, momentum                          float64
-	seed                                  uint64
+	size, height, width, channels          int
+	maxEpochs                              int
+	lr, momentum                           float64
+	seed                                   uint64
 }
 
 func (w *workerFlags) register(fs *flag.FlagSet) {
