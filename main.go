@@ -9,9 +9,8 @@ import (
 )
 
 func main() {
-	// TensorFlow reads this on its first log line; its informational chatter hides our output.
-	if os.Getenv("TF_CPP_MIN_LOG_LEVEL") == "" {
-		os.Setenv("TF_CPP_MIN_LOG_LEVEL", "2")
+	if err := reexecWithTFEnv(); err != nil {
+		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}
 	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink:", err)

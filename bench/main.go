@@ -48,7 +48,7 @@ func run(argv []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var p plan
 	var frameworks, models, fitModels string
-	fs.StringVar(&frameworks, "frameworks", "rethink,keras,pytorch", "what to compare")
+	fs.StringVar(&frameworks, "frameworks", "rethink,keras,keras-onednn,pytorch", "what to compare (keras-onednn: Keras with TF_ENABLE_ONEDNN_OPTS=1)")
 	fs.StringVar(&models, "models", "inception,alexnet,mlp", "models of the throughput table")
 	fs.StringVar(&fitModels, "fit", "mlp,alexnet", `models of the time-to-fit table ("" for none)`)
 	fs.IntVar(&p.rounds, "rounds", 2, "rounds; the order of the frameworks rotates every round")

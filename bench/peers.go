@@ -13,13 +13,16 @@ import (
 )
 
 // peerScripts are the Python workers, next to this package's source (bench/peers).
-var peerScripts = map[string]string{"keras": "keras_worker.py", "pytorch": "torch_worker.py"}
+var peerScripts = map[string]string{"keras": "keras_worker.py", "keras-onednn": "keras_worker.py", "pytorch": "torch_worker.py"}
 
-// peersDir is where bench/setup-peers makes the virtual environments: $RETHINK_CACHE/peers or
-// ~/.cache/rethink/peers.
+// peersDir is where bench/setup-peers makes the virtual environments: $RETHINK_CACHE/peers, else
+// $XDG_CACHE_HOME/rethink/peers, else ~/.cache/rethink/peers (the cache of scripts/setup).
 func peersDir() string {
 	if d := os.Getenv("RETHINK_CACHE"); d != "" {
 		return filepath.Join(d, "peers")
+	}
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "rethink", "peers")
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
@@ -49,9 +52,9 @@ func workerCommand(f string) ([]string, error) {
 	}
 	script, ok := peerScripts[f]
 	if !ok {
-		return nil, fmt.Errorf("framework %q: want rethink, keras or pytorch", f)
+		return nil, fmt.Errorf("framework %q: want rethink, keras, keras-onednn or pytorch", f)
 	}
-	venv := map[string]string{"keras": "keras", "pytorch": "torch"}[f]
+	venv := map[string]string{"keras": "keras", "keras-onednn": "keras", "pytorch": "torch"}[f]
 	python := filepath.Join(peersDir(), venv, "bin", "python")
 	if _, err := os.Stat(python); err != nil {
 		return nil, fmt.Errorf("%s is not installed (%s missing): run bench/setup-peers, or leave it out with -frameworks", f, python)
@@ -63,6 +66,29 @@ func workerCommand(f string) ([]string, error) {
 	return []string{python, filepath.Join(dir, script)}, nil
 }
 
+// workerEnv is the environment of a worker of framework f: this process's, quiet, and with
+// TensorFlow's oneDNN kernels as each framework has them by default. rethink turns them on (see
+// tfenv.go at the repository's root) unless TF_ENABLE_ONEDNN_OPTS is set; Keras runs with
+// TensorFlow's default (off on CPUs without AVX-512), and keras-onednn with them on.
+func workerEnv(f string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TF_ENABLE_ONEDNN_OPTS=") || f == "rethink" {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CPP_MIN_LOG_LEVEL=2", "PYTHONUNBUFFERED=1")
+	switch f {
+	case "rethink":
+		if _, set := os.LookupEnv("TF_ENABLE_ONEDNN_OPTS"); !set {
+			env = append(env, "TF_ENABLE_ONEDNN_OPTS=1")
+		}
+	case "keras-onednn":
+		env = append(env, "TF_ENABLE_ONEDNN_OPTS=1")
+	}
+	return env
+}
+
 // runWorkerProcess runs one worker to its end and returns its JSON lines. A worker that fails
 // returns an error with the end of what it wrote to stderr.
 func runWorkerProcess(ctx context.Context, f string, w workerFlags) ([]map[string]any, error) {
@@ -71,7 +97,7 @@ func runWorkerProcess(ctx context.Context, f string, w workerFlags) ([]map[strin
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], w.args()...)...)
-	cmd.Env = append(os.Environ(), "TF_CPP_MIN_LOG_LEVEL=2", "PYTHONUNBUFFERED=1")
+	cmd.Env = workerEnv(f)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

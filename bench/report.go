@@ -62,7 +62,10 @@ func (r *Results) noteVersion(f string, line map[string]any) {
 	}
 }
 
-var names = map[string]string{"rethink": "rethink", "keras": "Keras", "pytorch": "PyTorch",
+// allFrameworks is the order of the table's columns.
+var allFrameworks = []string{"rethink", "keras", "keras-onednn", "pytorch"}
+
+var names = map[string]string{"rethink": "rethink", "keras": "Keras", "keras-onednn": "Keras+oneDNN", "pytorch": "PyTorch",
 	"inception": "Inception", "alexnet": "AlexNet", "mlp": "MLP 1x512"}
 
 func name(s string) string {
@@ -76,7 +79,7 @@ func name(s string) string {
 func (r Results) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %d threads per framework, batch %d.\n", r.Date, r.CPU, r.Cores, r.Threads, r.Batch)
-	for _, f := range []string{"rethink", "keras", "pytorch"} {
+	for _, f := range allFrameworks {
 		if v, ok := r.Versions[f]; ok {
 			fmt.Fprintf(&b, "- %s: %s\n", name(f), v)
 		}
@@ -127,7 +130,7 @@ func (r Results) Markdown() string {
 
 func (r Results) frameworks() []string {
 	var out []string
-	for _, f := range []string{"rethink", "keras", "pytorch"} {
+	for _, f := range allFrameworks {
 		for _, row := range r.Throughput {
 			if _, ok := row.Median[f]; ok {
 				out = append(out, f)
