@@ -4,10 +4,12 @@ TF_DIR := $(shell scripts/setup --print-dir)
 export CGO_CFLAGS := -I$(TF_DIR)/include
 export CGO_LDFLAGS := -L$(TF_DIR)/lib -Wl,-rpath,$(TF_DIR)/lib
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# TensorFlow's oneDNN kernels, as bin/rethink turns them on (tfenv.go): tests run what ships.
+export TF_ENABLE_ONEDNN_OPTS ?= 1
 TAGS := migrated_fynedo
 GO ?= go
 
-.PHONY: all setup build run test screenshots bench package clean
+.PHONY: all setup build run test screenshots bench bench-step package clean
 
 all: build
 
@@ -23,16 +25,30 @@ run: build
 	elif [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then bin/rethink; \
 	else echo "no display: running the quick Figure 1a preset headless (bin/rethink demo)"; bin/rethink demo; fi
 
-# The app's main views rendered with Fyne's software driver, from real small runs, into shots/.
-screenshots: setup
-	RETHINK_SHOTS=$(CURDIR)/shots $(GO) test -tags $(TAGS) -run TestShots -count=1 -timeout 20m ./app/
+# The real app window under a bare Xvfb (1280x800), driven through its main views with small
+# real runs (bin/rethink tour), one PNG a view in shots/. About four minutes on 2 cores.
+# Needs Xvfb and xvfb-run (Debian: xvfb) and ImageMagick's import (Debian: imagemagick).
+screenshots: build
+	@command -v xvfb-run >/dev/null && command -v import >/dev/null || { \
+		echo "make screenshots needs xvfb-run and import: sudo apt-get install -y xvfb imagemagick"; exit 1; }
+	mkdir -p shots
+	xvfb-run -a -s "-screen 0 1280x800x24" bin/rethink tour shots
 	@ls shots/*.png
 
 test: setup
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) -race -timeout 45m ./...
 
+# rethink against Keras and PyTorch on this machine (bench/): prints the table, writes results/bench/.
+# The peers' Python environments are made under the cache on first use (bench/setup-peers). BENCH_ARGS=-quick
+# checks the pipeline in a few minutes; see go run ./bench -h.
 bench: setup
+	bench/setup-peers
+	$(GO) build -o bin/rethink-bench ./bench
+	bin/rethink-bench $(BENCH_ARGS)
+
+# One training step of each model, as a Go benchmark (no peers).
+bench-step: setup
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'TrainStep' -benchtime 3s ./tfgraph/
 
 # An installable archive for Linux (fyne.io/tools).

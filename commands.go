@@ -49,6 +49,8 @@ func dispatch(args []string) error {
 			return fmt.Errorf("usage: rethink report DIR")
 		}
 		return cmdReport(args[1])
+	case "tour": // hidden: make screenshots
+		return cmdTour(args[1:])
 	case "demo":
 		return cmdRun([]string{"--preset", "fig1a-quick"})
 	case "presets":

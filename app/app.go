@@ -99,7 +99,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 		container.NewTabItem("Presets", u.presets.content),
 		container.NewTabItem("Custom", u.custom.content))
 	split := container.NewHSplit(u.left, u.views)
-	split.Offset = 0.34
+	split.Offset = 0.4 // the custom form needs about 480 px
 	u.content = container.NewBorder(container.NewVBox(container.NewPadded(c.runPanel.content), widget.NewSeparator()),
 		nil, nil, nil, split)
 	u.showSelected()

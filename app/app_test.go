@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -235,7 +236,6 @@ func TestController_PrepareShow(t *testing.T) {
 		t.Errorf("table test acc: got %s, want 25.00", got)
 	}
 	test.AssertObjectRendersToMarkup(t, "runpanel/after_epoch.xml", c.runPanel.content)
-	test.AssertObjectRendersToMarkup(t, "table/after_epoch.xml", c.table.content)
 	// A sweep over p shows the Figure 1b and 1c plots.
 	sw := p
 	sw.Runs = append([]experiments.Config(nil), p.Runs...)
@@ -311,16 +311,14 @@ func TestDownload_OfferedForMissingCIFAR(t *testing.T) {
 	if u.ctrl.running {
 		t.Fatal("the run started without its data")
 	}
-	old := ensureCIFAR
-	t.Cleanup(func() { ensureCIFAR = old })
 	var got []data.Progress
-	ensureCIFAR = func(ctx context.Context, dir string, progress func(data.Progress)) error {
+	fetch := func(ctx context.Context, dir string, progress func(data.Progress)) error {
 		progress(data.Progress{Done: 50, Total: 100})
 		got = append(got, data.Progress{Done: 50, Total: 100})
 		return nil
 	}
 	done := false
-	startDownload(w, cfg.DataDir, func(err error) { t.Error(err) }, func() { done = true })
+	startDownload(w, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
 	if !done || len(got) != 1 {
 		t.Errorf("download: then called %v, progress %v", done, got)
 	}
@@ -422,5 +420,30 @@ func BenchmarkController_Prepare(b *testing.B) {
 		c.prepare(experiments.StepProgress{Step: i, Loss: 1 / float64(i+1)})
 		c.sess.lastPlot = time.Time{}
 		c.prepare(experiments.EpochDone{Metrics: experiments.Metrics{Epoch: i, Step: i, TrainAcc: 0.5, TestAcc: 0.4}})
+	}
+}
+
+func TestController_StartLeavesACoreToTheUI(t *testing.T) {
+	f := &fakeRun{}
+	u, _ := newTestUI(t, f)
+	shown := make(chan view, 256)
+	u.ctrl.afterShow = func(v view) { shown <- v }
+	p := testPreset()
+	p.Runs[1].Threads = 3
+	u.startPreset(p)
+	waitView(t, shown, func(v view) bool { return v.done })
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.cfgs) != 2 {
+		t.Fatalf("runs: got %d, want 2", len(f.cfgs))
+	}
+	if got, want := f.cfgs[0].Threads, max(1, runtime.NumCPU()-1); got != want {
+		t.Errorf("threads of a run that sets none: got %d, want %d (NumCPU-1, at least 1)", got, want)
+	}
+	if got := f.cfgs[1].Threads; got != 3 {
+		t.Errorf("threads set in the config: got %d, want 3 (kept)", got)
+	}
+	if p.Runs[0].Threads != 0 {
+		t.Error("Start changed the preset's own configs")
 	}
 }

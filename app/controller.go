@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -78,10 +79,13 @@ type view struct {
 }
 
 type progressView struct {
-	frac        float64
+	frac        float64 // of the current run, 0 to 1
 	text, info  string
 	indefinite  bool
 	runsRunning bool
+	// run is the current run, 1 to runs, of an experiment of runs runs; runs < 2 shows no
+	// overall progress.
+	run, runs int
 }
 
 type plotsView struct {
@@ -125,8 +129,25 @@ func (c *controller) Start(p Preset) {
 
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
-	go c.work(ctx, p.Runs, opts, events)
+	go c.work(ctx, withThreads(p.Runs, uiThreads()), opts, events)
 	go c.consume(s, events)
+}
+
+// uiThreads is the size of TensorFlow's intra-op and inter-op thread pools for runs started
+// from the app: one core fewer than the machine has (at least one), so that the UI goroutine
+// keeps a core to answer taps while a run trains.
+func uiThreads() int { return max(1, runtime.NumCPU()-1) }
+
+// withThreads returns a copy of runs in which the runs that leave their thread count to
+// TensorFlow (Threads 0) get n; a thread count set in a config is kept.
+func withThreads(runs []experiments.Config, n int) []experiments.Config {
+	out := append([]experiments.Config(nil), runs...)
+	for i := range out {
+		if out[i].Threads == 0 {
+			out[i].Threads = n
+		}
+	}
+	return out
 }
 
 // consume is the consumer goroutine: it builds images off the UI goroutine and hands them to
@@ -268,7 +289,7 @@ func (c *controller) prepareIn(s *session, e experiments.Event) view {
 	case experiments.Started:
 		t.started, t.dir = &e, e.Dir
 		s.lastProg = &progressView{runsRunning: true, text: fmt.Sprintf("%s · step 0/%d", s.runTitle(s.cur), e.TotalSteps),
-			info: startedInfo(e)}
+			info: startedInfo(e), run: s.cur + 1, runs: len(s.runs)}
 		return view{progress: s.lastProg, table: tableRows(s.runs)}
 	case experiments.StepProgress:
 		return s.onStep(t, e)
@@ -291,7 +312,7 @@ func (s *session) onRunBegin(e runBegin) view {
 	s.cur = e.index
 	v := view{plots: s.renderPlots(), table: tableRows(s.runs)}
 	if s.run(e.index) != nil {
-		s.lastProg = &progressView{indefinite: true, runsRunning: true,
+		s.lastProg = &progressView{indefinite: true, runsRunning: true, run: e.index + 1, runs: len(s.runs),
 			text: fmt.Sprintf("%s · loading data and building the graph…", s.runTitle(e.index))}
 		v.progress = s.lastProg
 	}
@@ -355,6 +376,9 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 		text = "ended with an error"
 	}
 	p := &progressView{frac: frac, text: text}
+	if frac == 1 {
+		p.run, p.runs = len(s.runs), len(s.runs)
+	}
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
 	}
@@ -374,7 +398,7 @@ func (s *session) runTitle(i int) string {
 }
 
 func (s *session) stepProgress(e experiments.StepProgress) *progressView {
-	p := &progressView{runsRunning: true}
+	p := &progressView{runsRunning: true, run: s.cur + 1, runs: len(s.runs)}
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
 	}
@@ -399,7 +423,7 @@ func startedInfo(e experiments.Started) string {
 	parts := []string{
 		"device " + dev,
 		fmt.Sprintf("%s parameters", thousands(e.Params)),
-		fmt.Sprintf("%d train / %d test images", e.TrainSize, e.TestSize),
+		fmt.Sprintf("%s train / %s test images", thousands(int64(e.TrainSize)), thousands(int64(e.TestSize))),
 	}
 	if e.Config.Randomization.P > 0 || e.FlipRate > 0 {
 		parts = append(parts, fmt.Sprintf("labels flipped %.1f%%", 100*e.FlipRate))

@@ -39,7 +39,8 @@ type customPanel struct {
 	name                              *widget.Entry
 	dataset, model, mode, device      *widget.Select
 	trainSize, testSize               *widget.Entry
-	params, pLabel                    *widget.Label
+	params                            *hint
+	pLabel                            *widget.Label
 	p                                 *widget.Slider
 	randomCrop, flip, permuteValues   *widget.Check
 	corruptTest                       *widget.Check
@@ -65,8 +66,7 @@ func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Co
 	c.mode = widget.NewSelect(modes, func(m string) { c.updateP() })
 	c.device = widget.NewSelect([]string{"auto", "cpu", "gpu"}, nil)
 	c.trainSize, c.testSize = widget.NewEntry(), widget.NewEntry()
-	c.params = widget.NewLabel("")
-	c.params.Importance = widget.LowImportance
+	c.params = newHint("", false)
 	c.p = widget.NewSlider(0, 1)
 	c.p.Step = 0.05
 	c.pLabel = widget.NewLabel("")
@@ -99,7 +99,8 @@ func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Co
 		widget.NewFormItem("Name", c.name),
 		widget.NewFormItem("Data set", c.dataset),
 		widget.NewFormItem("Train / test images", container.NewGridWithColumns(2, c.trainSize, c.testSize)),
-		widget.NewFormItem("Model", container.NewBorder(nil, nil, nil, c.params, c.model)),
+		// The count goes under the model list: beside it, it would widen the panel.
+		widget.NewFormItem("Model", container.NewVBox(c.model, c.params)),
 		widget.NewFormItem("Randomization", c.mode),
 		widget.NewFormItem("Corruption p", container.NewBorder(nil, nil, nil, c.pLabel, c.p)),
 		widget.NewFormItem("Augmentation", container.NewHBox(c.randomCrop, c.flip)),
@@ -112,10 +113,8 @@ func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Co
 	)
 	c.trainSize.PlaceHolder, c.testSize.PlaceHolder = "all", "all"
 	c.maxSteps.PlaceHolder = "no bound"
-	note := widget.NewLabel("Defaults follow the paper (SPEC.md): SGD with momentum 0.9, learning rate ×0.95 per epoch. " +
-		"Weight decay 5e-4 (CNN) / 1e-4 (MLP) is not in the paper. The realized flip rate appears in the status line once the run starts.")
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
+	note := newHint("Defaults follow the paper (SPEC.md): SGD with momentum 0.9, learning rate ×0.95 per epoch. " +
+		"Weight decay 5e-4 (CNN) / 1e-4 (MLP) is not in the paper. The realized flip rate appears in the status line once the run starts.", true)
 	c.content = container.NewBorder(nil, container.NewHBox(c.start, c.showData), nil, nil,
 		container.NewVScroll(container.NewVBox(form, note)))
 	c.Load(quickDefault())

@@ -41,9 +41,7 @@ func newDataView() *dataView {
 		grid:  container.NewGridWrap(fyne.NewSize(92, 118)),
 	}
 	d.title.Truncation = fyne.TextTruncateEllipsis
-	legend := widget.NewLabel("Red labels were changed by the randomization; the original label is in brackets.")
-	legend.Importance = widget.LowImportance
-	legend.Truncation = fyne.TextTruncateEllipsis
+	legend := newHint("Red labels were changed by the randomization; the original label is in brackets.", false)
 	d.content = container.NewBorder(container.NewVBox(d.title, legend), nil, nil, nil, container.NewVScroll(d.grid))
 	return d
 }
@@ -81,8 +79,13 @@ func loadThumbs(ctx context.Context, cfg experiments.Config) (string, []thumb, e
 	if mode == "" {
 		mode = string(data.TrueLabels)
 	}
-	title := fmt.Sprintf("%s, %s (p = %.2g): the first %d of %d training images · labels flipped %.1f%%",
-		cfg.Dataset, mode, cfg.Randomization.P, n, shown.Shown.N, 100*shown.FlipRate)
+	if cfg.Randomization.Mode == data.PartialLabels {
+		mode += fmt.Sprintf(" (p = %.2g)", cfg.Randomization.P)
+	}
+	title := fmt.Sprintf("%s, %s: the first %d of %d training images", cfg.Dataset, mode, n, shown.Shown.N)
+	if shown.FlipRate > 0 || cfg.Randomization.Mode == data.PartialLabels || cfg.Randomization.Mode == data.RandomLabels {
+		title += fmt.Sprintf(" · labels changed: %.1f%%", 100*shown.FlipRate)
+	}
 	return title, out, nil
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 // ensureCIFAR downloads CIFAR-10 (a variable so that tests never touch the network).
-var ensureCIFAR = func(ctx context.Context, dir string, progress func(data.Progress)) error {
+var ensureCIFAR fetchFunc = func(ctx context.Context, dir string, progress func(data.Progress)) error {
 	_, err := data.EnsureCIFAR10(ctx, nil, dir, data.CIFAR10URL, data.CIFAR10MD5, progress)
 	return err
 }
@@ -47,16 +47,26 @@ type downloadDialog struct {
 	dlg    dialog.Dialog
 }
 
-func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func()) {
+// offerCIFARDownload asks whether to download CIFAR-10 into dir and, on yes, starts it with
+// ensureCIFAR. It returns the question's dialog, already shown. Call it on the UI goroutine.
+func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func()) dialog.Dialog {
 	msg := fmt.Sprintf("This experiment uses CIFAR-10, which is not in\n%s.\n\nDownload it now (about 170 MB, resumable)?", dir)
-	dialog.ShowConfirm("Download CIFAR-10?", msg, func(ok bool) {
+	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
-			startDownload(w, dir, onErr, then)
+			startDownload(w, dir, ensureCIFAR, onErr, then)
 		}
 	}, w)
+	d.Show()
+	return d
 }
 
-func startDownload(w fyne.Window, dir string, onErr func(error), then func()) {
+// fetchFunc puts CIFAR-10 into dir, reporting progress from its own goroutine; ensureCIFAR is
+// the real one.
+type fetchFunc func(ctx context.Context, dir string, progress func(data.Progress)) error
+
+// startDownload shows the download dialog and runs fetch on a goroutine (through background);
+// Cancel (closing the dialog) cancels it. It returns the dialog. Call it on the UI goroutine.
+func startDownload(w fyne.Window, dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &downloadDialog{bar: widget.NewProgressBar(), status: widget.NewLabel("connecting…")}
 	body := container.NewVBox(widget.NewLabel("Downloading CIFAR-10 into "+dir), d.bar, d.status)
@@ -65,7 +75,7 @@ func startDownload(w fyne.Window, dir string, onErr func(error), then func()) {
 	d.dlg.Resize(fyne.NewSize(480, 160))
 	d.dlg.Show()
 	background(func() {
-		err := ensureCIFAR(ctx, dir, func(p data.Progress) {
+		err := fetch(ctx, dir, func(p data.Progress) {
 			fyne.Do(func() { d.show(p) })
 		})
 		fyne.Do(func() {
@@ -80,6 +90,7 @@ func startDownload(w fyne.Window, dir string, onErr func(error), then func()) {
 			}
 		})
 	})
+	return d
 }
 
 func (d *downloadDialog) show(p data.Progress) {

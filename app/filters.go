@@ -66,10 +66,9 @@ func newFiltersPanel() *filtersPanel {
 		p.redraw()
 	}
 	p.position = widget.NewLabel("snapshot –")
-	help := widget.NewLabel("First-layer weights: red positive, blue negative (RGB for colour inputs). " +
-		"Move the slider to go back in training; at its right end the view shows the latest snapshot and follows a running experiment.")
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
+	help := newHint("First-layer weights, each tile scaled to its own largest magnitude: red positive, blue negative "+
+		"(RGB for colour inputs). A tile is what training added to a unit's initial weights (which are random "+
+		"and would hide it), for the 64 units that changed most. Move the slider to go back in training; at its right end the view shows the latest snapshot and follows a running experiment.", true)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("snapshot"), p.position, p.slider), help)
 	p.content = container.NewBorder(nil, bottom, nil, nil, container.NewGridWithColumns(2, sides...))
 	return p
@@ -130,7 +129,11 @@ func (p *filtersPanel) redraw() {
 			p.img[i].Image = img
 			p.img[i].Refresh()
 		}
-		p.caption[i].SetText(fmt.Sprintf("%s · epoch %d · step %s", s.name, snap.Epoch, thousands(int64(snap.Step))))
+		text := fmt.Sprintf("%s · epoch %d · step %s", s.name, snap.Epoch, thousands(int64(snap.Step)))
+		if snap.Delta {
+			text += " · change since init"
+		}
+		p.caption[i].SetText(text)
 	}
 	if p.live {
 		p.position.SetText(fmt.Sprintf("snapshot %d (latest)", at+1))

@@ -39,7 +39,7 @@ type historyPanel struct {
 	recs    []experiments.RunRecord
 	chosen  map[int]bool
 	list    *widget.List
-	status  *widget.Label
+	status  *hint
 	open    *widget.Button
 	refresh *widget.Button
 	content fyne.CanvasObject
@@ -65,9 +65,7 @@ func newHistoryPanel(root string, onRefresh func(), onOpen func([]experiments.Ru
 			c.SetChecked(h.chosen[id])
 			c.OnChanged = func(on bool) { h.chosen[id] = on; h.updateButtons() }
 		})
-	h.status = widget.NewLabel("Runs are read from " + root)
-	h.status.Truncation = fyne.TextTruncateEllipsis
-	h.status.Importance = widget.LowImportance
+	h.status = newHint("Runs are read from "+root, false)
 	h.open = widget.NewButtonWithIcon("Open / compare ticked runs", theme.FolderOpenIcon(), func() {
 		var recs []experiments.RunRecord
 		for i, r := range h.recs {

@@ -32,9 +32,7 @@ func newPresetsPanel(presets []Preset, onStart, onEdit func(Preset)) *presetsPan
 	p.tier.Required = true
 	p.tier.Selected = "quick"
 	p.rebuild()
-	help := widget.NewLabel("Quick presets run in minutes on a laptop; paper presets use the paper's settings (CIFAR-10, hours to days).")
-	help.Wrapping = fyne.TextWrapWord
-	help.Importance = widget.LowImportance
+	help := newHint("Quick presets run in minutes on a laptop; paper presets use the paper's settings (CIFAR-10, hours to days).", true)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Tier"), p.tier), help)
 	p.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.list))
 	return p
@@ -104,9 +102,7 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	if n := len(ps.Runs); n > 1 {
 		meta += " · " + itoa(n) + " runs"
 	}
-	m := widget.NewLabel(meta)
-	m.Importance = widget.LowImportance
-	m.Truncation = fyne.TextTruncateEllipsis
+	m := newHint(meta, false)
 	return container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
 }
 

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -16,8 +19,13 @@ type runPanel struct {
 	status             *widget.Label
 	info               *widget.Label
 	experiment         *widget.Label
-	content            fyne.CanvasObject
-	paused             bool
+	// runs shows where a multi-run experiment stands, one segment a run, under the bar.
+	runs    *runsStrip
+	content fyne.CanvasObject
+	paused  bool
+	// run and of are the current run and the number of runs shown in the bar's text (of < 2:
+	// the bar's text is the percentage alone).
+	run, of int
 }
 
 func newRunPanel(onStart, onPause, onStop func()) *runPanel {
@@ -31,6 +39,14 @@ func newRunPanel(onStart, onPause, onStop func()) *runPanel {
 		info:       widget.NewLabel(""),
 		experiment: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	}
+	p.runs = newRunsStrip()
+	p.bar.TextFormatter = func() string {
+		pct := fmt.Sprintf("%.0f%%", 100*p.bar.Value)
+		if p.of < 2 {
+			return pct
+		}
+		return fmt.Sprintf("run %d of %d · %s", p.run, p.of, pct)
+	}
 	p.start.Importance = widget.HighImportance
 	p.status.Truncation = fyne.TextTruncateEllipsis
 	p.info.Truncation = fyne.TextTruncateEllipsis
@@ -38,8 +54,9 @@ func newRunPanel(onStart, onPause, onStop func()) *runPanel {
 	p.busy.Hide()
 	p.setRunning(false, false)
 	buttons := container.NewHBox(p.start, p.pause, p.stop)
-	bars := container.NewStack(p.bar, p.busy)
-	top := container.NewBorder(nil, nil, buttons, nil, container.NewBorder(nil, nil, nil, nil, bars))
+	bars := container.NewBorder(nil, p.runs.content, nil, nil, container.NewStack(p.bar, p.busy))
+	// The VBox keeps the buttons as high as the bar, level with it, above the strip.
+	top := container.NewBorder(nil, nil, container.NewVBox(buttons), nil, bars)
 	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status), p.info)
 	return p
 }
@@ -87,4 +104,78 @@ func (p *runPanel) showProgress(v progressView) {
 	}
 	p.status.SetText(text)
 	p.info.SetText(v.info)
+	p.run, p.of = v.run, v.runs
+	p.bar.Refresh() // its text names the run
+	p.runs.set(v.run, v.runs, v.frac)
+}
+
+// runsStrip is a thin bar of one segment per run: the runs done are full, the current one is
+// as full as it got, the rest empty. It is empty (but keeps its height, so that nothing moves
+// when an experiment starts) for experiments of one run. Use it on the UI goroutine.
+type runsStrip struct {
+	fill    []float64
+	content *fyne.Container
+}
+
+func newRunsStrip() *runsStrip {
+	s := &runsStrip{}
+	s.content = container.New(&stripLayout{s: s})
+	return s
+}
+
+// set shows run (1 to runs) at frac of its steps; runs < 2 empties the strip.
+func (s *runsStrip) set(run, runs int, frac float64) {
+	if runs < 2 {
+		s.fill, s.content.Objects = nil, nil
+		s.content.Refresh()
+		return
+	}
+	if len(s.fill) != runs {
+		s.fill = make([]float64, runs)
+		objs := make([]fyne.CanvasObject, 0, 2*runs)
+		for range runs {
+			bg := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
+			fg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+			bg.CornerRadius, fg.CornerRadius = 2, 2
+			objs = append(objs, bg, fg)
+		}
+		s.content.Objects = objs
+	}
+	for i := range s.fill {
+		switch {
+		case i < run-1:
+			s.fill[i] = 1
+		case i == run-1:
+			s.fill[i] = frac
+		default:
+			s.fill[i] = 0
+		}
+	}
+	s.content.Refresh()
+}
+
+// stripLayout places the strip's segments (a background and a fill rectangle each) side by
+// side with small gaps.
+type stripLayout struct{ s *runsStrip }
+
+const stripGap, stripHeight = 4, 6
+
+func (l *stripLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(0, stripHeight+theme.Padding())
+}
+
+func (l *stripLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	n := len(objs) / 2
+	if n == 0 || len(l.s.fill) != n {
+		return
+	}
+	w := (size.Width - stripGap*float32(n-1)) / float32(n)
+	y := size.Height - stripHeight
+	for i := range n {
+		x := float32(i) * (w + stripGap)
+		objs[2*i].Move(fyne.NewPos(x, y))
+		objs[2*i].Resize(fyne.NewSize(w, stripHeight))
+		objs[2*i+1].Move(fyne.NewPos(x, y))
+		objs[2*i+1].Resize(fyne.NewSize(w*float32(l.s.fill[i]), stripHeight))
+	}
 }

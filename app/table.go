@@ -130,7 +130,7 @@ func dataLabel(t *trace) string {
 // tablePanel shows the results table with the paper's numbers beside ours.
 type tablePanel struct {
 	grid *fyne.Container
-	note *widget.Label
+	note *hint
 	rows []tableRow
 	// earlier holds the rows of the experiments run before in this session, newest first, so
 	// that running Table 1's presets one by one fills the whole table.
@@ -158,10 +158,8 @@ func (p *tablePanel) all() []tableRow {
 
 func newTablePanel() *tablePanel {
 	p := &tablePanel{grid: container.New(columnsLayout{weights: columnWeights})}
-	p.note = widget.NewLabel("Ours are measured on the quick tier's data unless the preset is a paper one; " +
-		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).")
-	p.note.Wrapping = fyne.TextWrapWord
-	p.note.Importance = widget.LowImportance
+	p.note = newHint("Ours are measured on the quick tier's data unless the preset is a paper one; " +
+		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).", true)
 	p.show(nil)
 	p.content = container.NewBorder(nil, p.note, nil, nil, container.NewScroll(container.NewVBox(p.grid)))
 	return p
@@ -176,11 +174,12 @@ func (p *tablePanel) show(rows []tableRow) {
 	addRows := func(rows []tableRow) {
 		for _, r := range rows {
 			for i, cell := range r.shown() {
+				if i == 5 || i == 6 { // the paper's columns
+					objs = append(objs, newHint(cell, false))
+					continue
+				}
 				l := widget.NewLabel(cell)
 				l.Truncation = fyne.TextTruncateEllipsis
-				if i == 5 || i == 6 {
-					l.Importance = widget.LowImportance
-				}
 				objs = append(objs, l)
 			}
 		}

@@ -35,11 +35,19 @@ type EpochDone struct{ Metrics Metrics }
 
 // FiltersReady is a snapshot of the first layer's weights: Shape is [k, k, in, out] for a CNN
 // and [h*w*c, out] for an MLP (then ImageShape gives h, w, c), values row-major.
+//
+// When Delta is set (always, unless a resumed run lost its initial weights), a snapshot holds
+// the change of the weights since initialization (the part training added: in short runs the
+// random initial weights are much larger and hide it) of the MaxFilters units that changed
+// most, most changed first; Units are their indices in the layer. Otherwise it holds the raw
+// weights of the first MaxFilters units.
 type FiltersReady struct {
 	Epoch, Step int
 	Shape       []int64
 	ImageShape  [3]int
 	Weights     []float32
+	Delta       bool
+	Units       []int
 }
 
 // Fitted says the training set was fitted: full training-set accuracy reached Threshold

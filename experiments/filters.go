@@ -27,7 +27,13 @@ type FilterSnapshot struct {
 	Shape      []int64 `json:"shape"`
 	ImageShape [3]int  `json:"image_shape"`
 	Weights    []byte  `json:"weights"` // little-endian float32
+	Delta      bool    `json:"delta,omitempty"`
+	Units      []int   `json:"units,omitempty"`
 }
+
+// initialFile holds, in a run's filters/ folder, the first layer's initial weights
+// (little-endian float32), so that a resumed run still shows the change since initialization.
+const initialFile = "initial.f32"
 
 // snapshot reads the first layer, keeps its first MaxFilters units, sends FiltersReady and
 // stores it. A failure to read or store is not fatal to the run: it only loses a picture.
@@ -36,17 +42,22 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 	if err != nil {
 		return
 	}
-	w, shape = firstUnits(w, shape, MaxFilters)
-	ev := FiltersReady{Epoch: epoch, Step: step, Shape: shape, Weights: w,
-		ImageShape: [3]int{p.Shown.H, p.Shown.W, p.Shown.C}}
-	r.send(ctx, ev)
 	dir := filepath.Join(r.dir, "filters")
 	if os.MkdirAll(dir, 0o755) != nil {
 		return
 	}
+	ev := FiltersReady{Epoch: epoch, Step: step, ImageShape: [3]int{p.Shown.H, p.Shown.W, p.Shown.C}}
+	if r.initialWeights(dir, w, epoch) {
+		ev.Weights, ev.Shape, ev.Units = mostChanged(w, r.initial, shape, MaxFilters)
+		ev.Delta = true
+	} else {
+		ev.Weights, ev.Shape = firstUnits(w, shape, MaxFilters)
+	}
+	r.send(ctx, ev)
 	buf := new(bytes.Buffer)
-	binary.Write(buf, binary.LittleEndian, w)
-	snap := FilterSnapshot{Epoch: epoch, Step: step, Shape: shape, ImageShape: ev.ImageShape, Weights: buf.Bytes()}
+	binary.Write(buf, binary.LittleEndian, ev.Weights)
+	snap := FilterSnapshot{Epoch: epoch, Step: step, Shape: ev.Shape, ImageShape: ev.ImageShape, Weights: buf.Bytes(),
+		Delta: ev.Delta, Units: ev.Units}
 	WriteJSON(filepath.Join(dir, fmt.Sprintf("epoch-%04d.json", epoch)), snap)
 	if img := FilterMosaic(ev, 4); img != nil {
 		var b bytes.Buffer
@@ -54,6 +65,58 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 			writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())
 		}
 	}
+}
+
+// initialWeights makes sure r.initial holds the first layer's initial weights: at epoch 0
+// they are w (and are stored in dir for a resume), later they are read back from dir. It says
+// whether they are known.
+func (r *runner) initialWeights(dir string, w []float32, epoch int) bool {
+	if r.initial != nil {
+		return len(r.initial) == len(w)
+	}
+	if epoch == 0 {
+		r.initial = append([]float32(nil), w...)
+		buf := new(bytes.Buffer)
+		binary.Write(buf, binary.LittleEndian, w)
+		writeFileAtomic(filepath.Join(dir, initialFile), buf.Bytes())
+		return true
+	}
+	b, err := os.ReadFile(filepath.Join(dir, initialFile))
+	if err != nil || len(b) != 4*len(w) {
+		return false
+	}
+	r.initial = make([]float32, len(w))
+	return binary.Read(bytes.NewReader(b), binary.LittleEndian, r.initial) == nil
+}
+
+// mostChanged returns w - w0 for the n output units (the last dimension) whose weights changed
+// most in L2 norm, most changed first, with the shape of the result and the units' indices.
+// Ties (at initialization, nothing changed) keep the units' order.
+func mostChanged(w, w0 []float32, shape []int64, n int64) ([]float32, []int64, []int) {
+	out := int(shape[len(shape)-1])
+	rows := len(w) / out
+	norm := make([]float64, out)
+	for r := range rows {
+		for u := range out {
+			d := float64(w[r*out+u] - w0[r*out+u])
+			norm[u] += d * d
+		}
+	}
+	units := make([]int, out)
+	for u := range units {
+		units[u] = u
+	}
+	sort.SliceStable(units, func(i, j int) bool { return norm[units[i]] > norm[units[j]] })
+	units = units[:min(int(n), out)]
+	kept := make([]float32, 0, rows*len(units))
+	for r := range rows {
+		for _, u := range units {
+			kept = append(kept, w[r*out+u]-w0[r*out+u])
+		}
+	}
+	s := append([]int64(nil), shape...)
+	s[len(s)-1] = int64(len(units))
+	return kept, s, units
 }
 
 // firstUnits keeps the first n output units of a weight whose last dimension is the unit.
@@ -93,7 +156,8 @@ func ReadFilterSnapshots(dir string) ([]FiltersReady, error) {
 		if err := binary.Read(bytes.NewReader(s.Weights), binary.LittleEndian, w); err != nil {
 			return nil, fmt.Errorf("experiments: %s: %w", f, err)
 		}
-		out = append(out, FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w})
+		out = append(out, FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w,
+			Delta: s.Delta, Units: s.Units})
 	}
 	return out, nil
 }
@@ -136,8 +200,8 @@ func (f FiltersReady) Filters() []Filter {
 // FilterMosaic draws the snapshot's units in a square grid, each pixel scale x scale screen
 // pixels with a 1-pixel gap: RGB filters (3 input channels) are shown as colors, each filter
 // rescaled to its own range; single-channel filters use a diverging map (blue negative, white
-// zero, red positive) scaled by the largest magnitude of the snapshot. It returns nil for an
-// empty snapshot.
+// zero, red positive), each scaled symmetrically by its own largest magnitude, so that weak
+// units show their pattern too. It returns nil for an empty snapshot.
 func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 	filters := f.Filters()
 	if len(filters) == 0 || scale < 1 {
@@ -148,12 +212,9 @@ func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 	fh, fw := filters[0].H*scale, filters[0].W*scale
 	img := image.NewRGBA(image.Rect(0, 0, cols*(fw+1)+1, rows*(fh+1)+1))
 	for i := range img.Pix {
-		img.Pix[i] = 0x60 // the gaps: mid grey, visible on light and dark themes
-	}
-	var global float32
-	for _, fl := range filters {
-		for _, v := range fl.Values {
-			global = max(global, float32(math.Abs(float64(v))))
+		img.Pix[i] = 0x60 // the gaps: opaque mid grey, visible on light and dark themes
+		if i%4 == 3 {
+			img.Pix[i] = 0xff
 		}
 	}
 	for n, fl := range filters {
@@ -162,6 +223,7 @@ func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 		for _, v := range fl.Values {
 			lo, hi = min(lo, v), max(hi, v)
 		}
+		limit := max(hi, -lo)
 		for y := range fl.H {
 			for x := range fl.W {
 				var c color.RGBA
@@ -169,7 +231,7 @@ func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 				if fl.C == 3 {
 					c = color.RGBA{unit(fl.Values[at], lo, hi), unit(fl.Values[at+1], lo, hi), unit(fl.Values[at+2], lo, hi), 255}
 				} else {
-					c = Diverging(fl.Values[at], global)
+					c = Diverging(fl.Values[at], limit)
 				}
 				for dy := range scale {
 					for dx := range scale {

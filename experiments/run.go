@@ -76,6 +76,8 @@ type runner struct {
 	metrics  []Metrics
 	state    runState
 	start    time.Time
+	// initial is the first layer's initial weights (see FiltersReady.Delta), nil until known.
+	initial []float32
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as

@@ -1,0 +1,373 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+
+	"rethink/experiments"
+	"rethink/experiments/data"
+)
+
+// Tour drives the real window through the app's main views, with real (small) runs, and saves
+// a PNG of each view: the engine of the developer command `rethink tour DIR` behind
+// `make screenshots`. Unlike the headless tests it goes through the GL driver, so the shots
+// show what a user sees.
+type Tour struct {
+	u   *ui
+	dir string
+	// useX is set once the GL capture came back blank: the X server's copy is used from then on.
+	useX bool
+	// NoTraining skips the views that need runs (for a quick look at the others).
+	NoTraining bool
+	// Logf, when not nil, receives a line per shot and per wait (from Run's goroutine).
+	Logf func(format string, args ...any)
+}
+
+// NewTour builds the content of the main window as New does and returns it with a Tour that
+// drives it and saves its PNGs into shotsDir. Call it on the UI goroutine (before ShowAndRun),
+// and call Run on another goroutine.
+func NewTour(a fyne.App, w fyne.Window, run RunFunc, resultsDir, shotsDir string) (fyne.CanvasObject, *Tour) {
+	u := newUI(a, w, run, resultsDir)
+	return u.content, &Tour{u: u, dir: shotsDir}
+}
+
+// fixedVariant is the default theme held to one variant, whatever the desktop prefers, so that
+// the shots do not depend on the machine that takes them.
+type fixedVariant struct {
+	fyne.Theme
+	variant fyne.ThemeVariant
+}
+
+func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return t.Theme.Color(n, t.variant)
+}
+
+// Run waits for the window to show, then goes through the views: presets, custom panel, data
+// view, the CIFAR-10 download dialogs, curves mid-run, filters of MLP and AlexNet runs (true
+// against random labels), Table 1, history, and the curves in the dark theme. It trains real
+// presets (about three minutes on two cores) and returns the first error.
+//
+// Run must not be called on the UI goroutine: it blocks, and it changes widgets only through
+// fyne.DoAndWait.
+func (t *Tour) Run() error {
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return err
+	}
+	u := t.u
+	a := u.app
+	time.Sleep(2 * time.Second) // the window maps and paints its first frame
+	t.do(func() { a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantLight}) })
+
+	steps := []struct {
+		name  string
+		f     func() error
+		train bool
+	}{
+		{"presets", func() error { return t.shot("01-presets.png") }, false},
+		{"custom and data", t.customAndData, false},
+		{"download", t.download, false},
+		{"figure 1a", t.figure1a, true},
+		{"table 1", t.table1, true},
+		{"alexnet filters", t.alexnetFilters, true},
+		{"history", func() error {
+			t.do(func() { u.views.Select(u.historyTab); u.reloadHistory() })
+			if err := t.until("the history lists the runs", 20*time.Second, func() bool {
+				return len(u.history.recs) > 0
+			}); err != nil {
+				return err
+			}
+			return t.shot("11-history.png")
+		}, true},
+		{"dark theme", func() error {
+			t.do(func() {
+				a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantDark})
+				u.views.Select(u.curvesTab)
+			})
+			return t.shot("12-dark.png")
+		}, false},
+	}
+	for _, s := range steps {
+		if s.train && t.NoTraining {
+			continue
+		}
+		if err := s.f(); err != nil {
+			return fmt.Errorf("tour: %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+// customAndData shows the custom panel on a half-corrupted MNIST, then the data view of that
+// randomization and of random pixels.
+func (t *Tour) customAndData() error {
+	u := t.u
+	cfg := experiments.DefaultConfig()
+	cfg.Name = "MLP 1x512, half the labels random"
+	cfg.Randomization = data.Randomization{Mode: data.PartialLabels, P: 0.5}
+	t.do(func() {
+		u.custom.Load(cfg)
+		u.left.SelectIndex(1)
+	})
+	if err := t.shot("02-custom.png"); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		r    data.Randomization
+		name string
+	}{
+		{cfg.Randomization, "03-data-partial-labels.png"},
+		{data.Randomization{Mode: data.RandomPixels}, "04-data-random-pixels.png"},
+	} {
+		cfg.Randomization = c.r
+		t.do(func() { u.data.grid.Objects = nil; u.showData(cfg) })
+		if err := t.until("the data view shows images", time.Minute, func() bool {
+			return len(u.data.grid.Objects) > 0
+		}); err != nil {
+			return err
+		}
+		if err := t.shot(c.name); err != nil {
+			return err
+		}
+	}
+	t.do(func() { u.left.SelectIndex(0) })
+	return nil
+}
+
+// download shows the question asked when a run needs CIFAR-10, then the download dialog with
+// a staged transfer (no byte is fetched), and closes both.
+func (t *Tour) download() error {
+	u := t.u
+	var offer dialog.Dialog
+	t.do(func() { offer = offerCIFARDownload(u.win, data.DefaultDataDir(), u.ctrl.showError, func() {}) })
+	if err := t.shot("05-download-offer.png"); err != nil {
+		return err
+	}
+	staged := func(ctx context.Context, dir string, progress func(data.Progress)) error {
+		progress(data.Progress{Done: 61_400_000, Total: 170_498_071, BytesPerSec: 4_800_000, ETA: 19 * time.Second})
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	var d *downloadDialog
+	t.do(func() {
+		offer.Hide()
+		d = startDownload(u.win, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
+	})
+	if err := t.until("the download dialog shows progress", 10*time.Second, func() bool {
+		return d.bar.Value > 0
+	}); err != nil {
+		return err
+	}
+	if err := t.shot("06-download-progress.png"); err != nil {
+		return err
+	}
+	t.do(d.dlg.Hide) // as Cancel does: it cancels the staged transfer
+	return nil
+}
+
+// figure1a runs the quick Figure 1a preset: the curves mid-run (third of five runs), then the
+// MLP's first-layer filters, true against random labels.
+func (t *Tour) figure1a() error {
+	u := t.u
+	if err := t.startPreset("fig1a-quick", nil); err != nil {
+		return err
+	}
+	if err := t.until("run 3 of Figure 1a reaches epoch 3", 5*time.Minute, func() bool {
+		s := u.ctrl.runPanel.status.Text
+		return !u.ctrl.running || strings.Contains(s, "Run 3/5") && (strings.Contains(s, " epoch 3 ") || strings.Contains(s, " epoch 4 "))
+	}); err != nil {
+		return err
+	}
+	if err := t.shotNow("07-curves-midrun.png"); err != nil {
+		return err
+	}
+	if err := t.untilDone(); err != nil {
+		return err
+	}
+	t.do(func() { u.views.Select(u.filtersTab) })
+	return t.shot("08-filters-mlp.png")
+}
+
+// table1 runs the quick Table 1 rows of MLP 1x512 on true and on random labels, one after the
+// other as a user would, and shows the table (with Figure 1a's rows as earlier ones).
+func (t *Tour) table1() error {
+	for _, id := range []string{"table1-mlp1-quick", "table1-mlp1-random-quick"} {
+		if err := t.startPreset(id, nil); err != nil {
+			return err
+		}
+		if err := t.untilDone(); err != nil {
+			return err
+		}
+	}
+	t.do(func() { t.u.views.Select(t.u.tableTab) })
+	return t.shot("09-table1.png")
+}
+
+// alexnetFilters runs the filters preset shrunk to 500 images and 12 epochs a run, and shows
+// AlexNet's 5x5 filters after true and after random labels.
+func (t *Tour) alexnetFilters() error {
+	shrink := func(c *experiments.Config) { c.TrainSize, c.TestSize, c.Epochs = 500, 500, 12 }
+	if err := t.startPreset("filters-quick", shrink); err != nil {
+		return err
+	}
+	if err := t.untilDone(); err != nil {
+		return err
+	}
+	t.do(func() { t.u.views.Select(t.u.filtersTab) })
+	return t.shot("10-filters-alexnet.png")
+}
+
+// startPreset starts the preset id, each run changed by edit when it is not nil, as a tap on it
+// would.
+func (t *Tour) startPreset(id string, edit func(*experiments.Config)) error {
+	p, err := experiments.PresetByID(id)
+	if err != nil {
+		return err
+	}
+	if edit != nil {
+		for i := range p.Runs {
+			edit(&p.Runs[i])
+		}
+	}
+	t.logf("start %s", id)
+	t.do(func() { t.u.startPreset(p) })
+	return t.until(id+" starts", 10*time.Second, func() bool { return t.u.ctrl.running })
+}
+
+// untilDone waits for the running experiment to end, and fails if it ended with an error.
+func (t *Tour) untilDone() error {
+	if err := t.until("the experiment ends", 10*time.Minute, func() bool { return !t.u.ctrl.running }); err != nil {
+		return err
+	}
+	var status string
+	t.do(func() { status = t.u.ctrl.runPanel.status.Text })
+	if !strings.HasPrefix(status, "finished") {
+		return fmt.Errorf("the experiment ended with %q", status)
+	}
+	return nil
+}
+
+// do runs f on the UI goroutine and waits for it.
+func (t *Tour) do(f func()) { fyne.DoAndWait(f) }
+
+// until polls cond on the UI goroutine until it holds or timeout passes.
+func (t *Tour) until(what string, timeout time.Duration, cond func() bool) error {
+	t.logf("wait: %s", what)
+	deadline := time.Now().Add(timeout)
+	for {
+		var ok bool
+		t.do(func() { ok = cond() })
+		if ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("timed out after %v waiting until %s", timeout, what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// shotNow saves the window as name after a second (the last change is painted), for views that
+// keep changing.
+func (t *Tour) shotNow(name string) error { return t.save(name, 1) }
+
+// shot waits until two captures of the window 400 ms apart agree (the frame is painted), at
+// most 12 captures, then saves the last as name.
+func (t *Tour) shot(name string) error { return t.save(name, 12) }
+
+func (t *Tour) save(name string, tries int) error {
+	var last *image.RGBA
+	for i := 0; i < tries; i++ {
+		time.Sleep(400 * time.Millisecond)
+		if tries == 1 {
+			time.Sleep(600 * time.Millisecond)
+		}
+		rgba, err := t.capture()
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if last != nil && bytes.Equal(last.Pix, rgba.Pix) {
+			break
+		}
+		last = rgba
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, last); err != nil {
+		return err
+	}
+	path := filepath.Join(t.dir, name)
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b.Bytes(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	t.logf("saved %s (%dx%d)", path, last.Bounds().Dx(), last.Bounds().Dy())
+	return nil
+}
+
+// capture returns the window's pixels: the GL canvas's own capture, or, when that comes back
+// empty, the X server's copy of the window.
+//
+// Fyne's capture reads the GL front buffer, which Mesa's software rasterizer under Xvfb leaves
+// blank (every pixel transparent black); the X server holds what was drawn. The X copy is taken
+// with ImageMagick's import from the top left corner of the screen, where the window sits when
+// no window manager runs (make screenshots starts a bare Xvfb).
+func (t *Tour) capture() (*image.RGBA, error) {
+	var img image.Image
+	var w, h int
+	t.do(func() {
+		img = t.u.win.Canvas().Capture()
+		w, h = t.u.win.Canvas().PixelCoordinateForPosition(fyne.NewPos(t.u.win.Canvas().Size().Width, t.u.win.Canvas().Size().Height))
+	})
+	if img != nil && !t.useX {
+		rgba := image.NewRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		if !transparent(rgba) {
+			return rgba, nil
+		}
+		t.useX = true
+		t.logf("the GL capture is blank (a software GL renderer); taking the window from the X server")
+	}
+	out, err := exec.Command("import", "-window", "root", "-crop", fmt.Sprintf("%dx%d+0+0", w, h), "png:-").Output()
+	if err != nil {
+		return nil, fmt.Errorf("capture the window from the X server with ImageMagick's import: %w", err)
+	}
+	img, err = png.Decode(bytes.NewReader(out))
+	if err != nil {
+		return nil, err
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	return rgba, nil
+}
+
+// transparent says every pixel of img has alpha 0.
+func transparent(img *image.RGBA) bool {
+	for i := 3; i < len(img.Pix); i += 4 {
+		if img.Pix[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *Tour) logf(format string, args ...any) {
+	if t.Logf != nil {
+		t.Logf(format, args...)
+	}
+}
