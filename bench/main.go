@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,7 +36,8 @@ func main() {
 // plan is what one invocation measures.
 type plan struct {
 	frameworks, models, fitModels []string
-	rounds, threads, batch        int
+	rounds, fitRounds, threads    int
+	batch                         int
 	fitSize, fitEpochs            int
 	quick                         bool
 	out                           string
@@ -52,6 +54,7 @@ func run(argv []string) error {
 	fs.StringVar(&models, "models", "inception,alexnet,mlp", "models of the throughput table")
 	fs.StringVar(&fitModels, "fit", "mlp,alexnet", `models of the time-to-fit table ("" for none)`)
 	fs.IntVar(&p.rounds, "rounds", 2, "rounds; the order of the frameworks rotates every round")
+	fs.IntVar(&p.fitRounds, "fit-rounds", 1, "rounds of the time-to-fit table (each is minutes long)")
 	fs.IntVar(&p.threads, "threads", 2, "threads for every framework")
 	fs.IntVar(&p.batch, "batch", 128, "batch size")
 	fs.IntVar(&p.fitSize, "fit-size", 2000, "MNIST images of the time-to-fit subset")
@@ -210,10 +213,11 @@ func timeToFit(ctx context.Context, p plan, r *Results) error {
 	if err := writeFitData(dir, tfgraph.Data{Images: prep.Train.Images, Labels: labels}); err != nil {
 		return err
 	}
-	for round := range p.rounds {
-		if p.quick && round > 0 {
-			break
-		}
+	rounds := p.fitRounds
+	if p.quick {
+		rounds = 1
+	}
+	for round := range rounds {
 		for _, model := range p.fitModels {
 			w := workerFlags{model: model, mode: "fit", data: dir, batch: p.batch, threads: p.threads,
 				height: prep.Train.H, width: prep.Train.W, channels: prep.Train.C, lr: 0.01, momentum: 0.9,
@@ -222,7 +226,7 @@ func timeToFit(ctx context.Context, p plan, r *Results) error {
 				w.maxEpochs = 2
 			}
 			for _, f := range rotate(p.frameworks, round) {
-				fmt.Fprintf(os.Stderr, "fit round %d/%d  %-9s %-9s ", round+1, p.rounds, model, f)
+				fmt.Fprintf(os.Stderr, "fit round %d/%d  %-9s %-9s ", round+1, rounds, model, f)
 				lines, err := runWorkerProcess(ctx, f, w)
 				if err != nil {
 					return err
@@ -278,7 +282,11 @@ func cpuName() string {
 	return runtime.GOARCH
 }
 
+// workerOut is where a worker's JSON lines go (stdout; tests read them).
+var workerOut io.Writer = os.Stdout
+
+// emit writes one JSON line of the worker protocol (peers/common.py).
 func emit(v map[string]any) {
 	b, _ := json.Marshal(v)
-	fmt.Println(string(b))
+	fmt.Fprintln(workerOut, string(b))
 }
