@@ -198,7 +198,7 @@ func (f FiltersReady) Filters() []Filter {
 }
 
 // FilterMosaic draws the snapshot's units in a square grid, each pixel scale x scale screen
-// pixels with a 1-pixel gap: RGB filters (3 input channels) are shown as colors, each filter
+// pixels, with gaps of (scale+1)/2 pixels so that they survive the app's resizing: RGB filters (3 input channels) are shown as colors, each filter
 // rescaled to its own range; single-channel filters use a diverging map (blue negative, white
 // zero, red positive), each scaled symmetrically by its own largest magnitude, so that weak
 // units show their pattern too. It returns nil for an empty snapshot.
@@ -210,7 +210,8 @@ func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 	cols := int(math.Ceil(math.Sqrt(float64(len(filters)))))
 	rows := (len(filters) + cols - 1) / cols
 	fh, fw := filters[0].H*scale, filters[0].W*scale
-	img := image.NewRGBA(image.Rect(0, 0, cols*(fw+1)+1, rows*(fh+1)+1))
+	gap := (scale + 1) / 2
+	img := image.NewRGBA(image.Rect(0, 0, cols*(fw+gap)+gap, rows*(fh+gap)+gap))
 	for i := range img.Pix {
 		img.Pix[i] = 0x60 // the gaps: opaque mid grey, visible on light and dark themes
 		if i%4 == 3 {
@@ -218,7 +219,7 @@ func FilterMosaic(f FiltersReady, scale int) *image.RGBA {
 		}
 	}
 	for n, fl := range filters {
-		x0, y0 := 1+(n%cols)*(fw+1), 1+(n/cols)*(fh+1)
+		x0, y0 := gap+(n%cols)*(fw+gap), gap+(n/cols)*(fh+gap)
 		lo, hi := fl.Values[0], fl.Values[0]
 		for _, v := range fl.Values {
 			lo, hi = min(lo, v), max(hi, v)

@@ -46,3 +46,19 @@ func TestFilterMosaic_EachTileScaledOnItsOwn(t *testing.T) {
 		t.Errorf("strong negative filter: got %v, want %v (full blue)", got, want)
 	}
 }
+
+// At larger scales the gaps widen with the tiles (here 3 pixels at scale 5), so that they stay
+// visible when the app resizes the mosaic.
+func TestFilterMosaic_GapsGrowWithScale(t *testing.T) {
+	f := FiltersReady{Shape: []int64{1, 1, 1, 2}, Weights: []float32{1, -1}}
+	img := FilterMosaic(f, 5)
+	if got, want := img.Bounds().Dx(), 3+5+3+5+3; got != want {
+		t.Fatalf("width %d, want %d", got, want)
+	}
+	grey := color.RGBA{0x60, 0x60, 0x60, 0xff}
+	for x, want := range map[int]color.RGBA{2: grey, 3: {255, 0, 0, 255}, 7: {255, 0, 0, 255}, 8: grey, 10: grey, 11: {0, 0, 255, 255}} {
+		if got := img.RGBAAt(x, 4); got != want {
+			t.Errorf("pixel (%d, 4): %v, want %v", x, got, want)
+		}
+	}
+}
