@@ -113,7 +113,7 @@ func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Co
 	)
 	c.trainSize.PlaceHolder, c.testSize.PlaceHolder = "all", "all"
 	c.maxSteps.PlaceHolder = "no bound"
-	note := newHint("Defaults follow the paper (SPEC.md): SGD with momentum 0.9, learning rate ×0.95 per epoch. " +
+	note := newHint("Defaults follow the paper (SPEC.md): SGD with momentum 0.9, learning rate ×0.95 per epoch. "+
 		"Weight decay 5e-4 (CNN) / 1e-4 (MLP) is not in the paper. The realized flip rate appears in the status line once the run starts.", true)
 	c.content = container.NewBorder(nil, container.NewHBox(c.start, c.showData), nil, nil,
 		container.NewVScroll(container.NewVBox(form, note)))

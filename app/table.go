@@ -158,7 +158,7 @@ func (p *tablePanel) all() []tableRow {
 
 func newTablePanel() *tablePanel {
 	p := &tablePanel{grid: container.New(columnsLayout{weights: columnWeights})}
-	p.note = newHint("Ours are measured on the quick tier's data unless the preset is a paper one; " +
+	p.note = newHint("Ours are measured on the quick tier's data unless the preset is a paper one; "+
 		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).", true)
 	p.show(nil)
 	p.content = container.NewBorder(nil, p.note, nil, nil, container.NewScroll(container.NewVBox(p.grid)))
