@@ -77,23 +77,20 @@ func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Co
 	c.corruptTest = widget.NewCheck("corrupt test labels too", nil)
 	c.weightDecay, c.dropout = widget.NewEntry(), widget.NewEntry()
 	c.lr, c.batch, c.epochs, c.maxSteps, c.seed = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	c.start = widget.NewButtonWithIcon("Start this run", theme.MediaPlayIcon(), func() {
-		cfg, err := c.Config()
-		if err != nil {
-			onErr(err)
-			return
+	// withConfig hands the form's config to use, or its error to onErr.
+	withConfig := func(use func(experiments.Config)) func() {
+		return func() {
+			cfg, err := c.Config()
+			if err != nil {
+				onErr(err)
+				return
+			}
+			use(cfg)
 		}
-		onStart(cfg)
-	})
+	}
+	c.start = widget.NewButtonWithIcon("Start this run", theme.MediaPlayIcon(), withConfig(onStart))
 	c.start.Importance = widget.HighImportance
-	c.showData = widget.NewButtonWithIcon("Show its data", theme.VisibilityIcon(), func() {
-		cfg, err := c.Config()
-		if err != nil {
-			onErr(err)
-			return
-		}
-		onData(cfg)
-	})
+	c.showData = widget.NewButtonWithIcon("Show its data", theme.VisibilityIcon(), withConfig(onData))
 
 	form := widget.NewForm(
 		widget.NewFormItem("Name", c.name),

@@ -130,13 +130,8 @@ func throughput(ctx context.Context, p plan, r *Results) error {
 				if err != nil {
 					return err
 				}
-				var got []float64
-				for _, l := range lines {
-					if v, ok := l["images_per_s"].(float64); ok {
-						got = append(got, v)
-					}
-					r.noteVersion(f, l)
-				}
+				got := field(lines, "images_per_s")
+				r.noteVersion(f, lines)
 				fmt.Fprintf(os.Stderr, "%s images/s\n", formatList(got))
 				if windows[model] == nil {
 					windows[model] = map[string][]float64{}
@@ -170,12 +165,7 @@ func limit(ctx context.Context, p plan, r *Results) error {
 	if err != nil {
 		return err
 	}
-	var rates []float64
-	for _, l := range lines {
-		if v, ok := l["gflops"].(float64); ok {
-			rates = append(rates, v)
-		}
-	}
+	rates := field(lines, "gflops")
 	fmt.Fprintf(os.Stderr, "%s GFLOP/s\n", formatList(rates))
 	r.Limit = Limit{StepFLOPs: f.Total(), ForwardFLOPs: f.Forward, MatMulSize: w.size, MatMulGFLOPs: median(rates)}
 	for _, row := range r.Throughput {
@@ -238,8 +228,8 @@ func timeToFit(ctx context.Context, p plan, r *Results) error {
 						fit.Seconds, _ = l["seconds"].(float64)
 						fit.TrainAcc, _ = l["train_acc"].(float64)
 					}
-					r.noteVersion(f, l)
 				}
+				r.noteVersion(f, lines)
 				fit.Fitted = fit.TrainAcc >= 1
 				fmt.Fprintf(os.Stderr, "%d epochs, %.1f s, train accuracy %.4f\n", fit.Epochs, fit.Seconds, fit.TrainAcc)
 				r.Fits = append(r.Fits, fit)
@@ -247,6 +237,17 @@ func timeToFit(ctx context.Context, p plan, r *Results) error {
 		}
 	}
 	return nil
+}
+
+// field returns the number under key of every worker line that has one, in order.
+func field(lines []map[string]any, key string) []float64 {
+	var out []float64
+	for _, l := range lines {
+		if v, ok := l[key].(float64); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func median(xs []float64) float64 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"time"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	pb "github.com/wamuir/graft/tensorflow/core/protobuf/for_core_protos_go_proto"
@@ -45,20 +44,11 @@ func workerMatMul(w workerFlags) error {
 		return err
 	}
 	run := func() error { _, err := sess.Run(nil, []tf.Output{sum}, nil); return err }
-	for range w.warmup {
-		if err := run(); err != nil {
-			return err
-		}
-	}
-	for i := range w.windows {
-		t0 := time.Now()
-		for range w.steps {
-			if err := run(); err != nil {
-				return err
-			}
-		}
-		flops := 2 * float64(n*n*n) * float64(w.steps)
-		emit(map[string]any{"window": i, "gflops": flops / time.Since(t0).Seconds() / 1e9})
+	flops := 2 * float64(n*n*n) * float64(w.steps) // per window
+	if err := timeWindows(w, run, func(i int, sec float64) {
+		emit(map[string]any{"window": i, "gflops": flops / sec / 1e9})
+	}); err != nil {
+		return err
 	}
 	emit(map[string]any{"done": true, "framework": "tensorflow-matmul", "version": fmt.Sprintf("TensorFlow %s, %dx%d float32", tf.Version(), n, n)})
 	return nil

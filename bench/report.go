@@ -56,9 +56,12 @@ type Fit struct {
 	Fitted           bool
 }
 
-func (r *Results) noteVersion(f string, line map[string]any) {
-	if v, ok := line["version"].(string); ok {
-		r.Versions[f] = v
+// noteVersion keeps what framework f's worker said it ran on (its "done" line).
+func (r *Results) noteVersion(f string, lines []map[string]any) {
+	for _, l := range lines {
+		if v, ok := l["version"].(string); ok {
+			r.Versions[f] = v
+		}
 	}
 }
 

@@ -131,6 +131,19 @@ func workerThroughput(w workerFlags) error {
 		_, _, err := m.TrainStep(idx)
 		return err
 	}
+	if err := timeWindows(w, step, func(i int, sec float64) {
+		emit(map[string]any{"window": i, "images_per_s": float64(w.steps*w.batch) / sec})
+	}); err != nil {
+		return err
+	}
+	emit(map[string]any{"done": true, "framework": "rethink", "version": "rethink, TensorFlow " + tfgraph.Version(),
+		"params": m.Params(), "device": m.Device()})
+	return nil
+}
+
+// timeWindows runs step w.warmup times untimed, then w.windows windows of w.steps steps each,
+// and reports every window's wall time in seconds.
+func timeWindows(w workerFlags, step func() error, report func(window int, seconds float64)) error {
 	for range w.warmup {
 		if err := step(); err != nil {
 			return err
@@ -143,10 +156,8 @@ func workerThroughput(w workerFlags) error {
 				return err
 			}
 		}
-		emit(map[string]any{"window": i, "images_per_s": float64(w.steps*w.batch) / time.Since(t0).Seconds()})
+		report(i, time.Since(t0).Seconds())
 	}
-	emit(map[string]any{"done": true, "framework": "rethink", "version": "rethink, TensorFlow " + tfgraph.Version(),
-		"params": m.Params(), "device": m.Device()})
 	return nil
 }
 

@@ -2,6 +2,8 @@ package tfgraph
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	"github.com/wamuir/graft/tensorflow/op"
@@ -28,10 +30,8 @@ func StepFLOPs(a Architecture, batch, h, w, c, classes int64) (FLOPs, error) {
 	loss := op.Mean(root.SubScope("loss"), CrossEntropy(root.SubScope("xent"), logits, y, classes),
 		op.Const(root.SubScope("axis"), []int32{0}))
 	var values []tf.Output
-	for _, v := range vs.Variables() {
-		if v.Kind.Trainable() {
-			values = append(values, v.Value)
-		}
+	for _, v := range vs.Trainable() {
+		values = append(values, v.Value)
 	}
 	grads := op.Gradients(root.SubScope("gradients"), []tf.Output{loss}, values)
 	if _, err := root.Finalize(); err != nil {
@@ -49,7 +49,7 @@ func StepFLOPs(a Architecture, batch, h, w, c, classes int64) (FLOPs, error) {
 		if err != nil {
 			return err
 		}
-		if isGradient(o.Name()) {
+		if strings.HasPrefix(o.Name(), "gradients/") {
 			f.Backward += n
 		} else {
 			f.Forward += n
@@ -75,54 +75,54 @@ type FLOPs struct{ Forward, Backward int64 }
 // Total is Forward + Backward.
 func (f FLOPs) Total() int64 { return f.Forward + f.Backward }
 
-func isGradient(name string) bool { return len(name) >= 10 && name[:10] == "gradients/" }
-
 // opFLOPs is 2 x the multiply-adds of a convolution or matrix product, from its static shapes,
-// and 0 for every other op.
+// and 0 for every other op. Each is counted as (elements of one tensor) x (a reduction of
+// kh*kw*ci, or k for a product).
 func opFLOPs(o *tf.Operation) (int64, error) {
-	in := func(i int) []int64 {
-		s, err := tf.Consumer{Op: o, Index: i}.Producer().Shape().ToSlice()
-		if err != nil {
-			return nil
-		}
-		return s
-	}
-	out, err := o.Output(0).Shape().ToSlice()
-	if o.NumOutputs() > 0 && err != nil {
-		return 0, fmt.Errorf("tfgraph: %s (%s): output shape unknown", o.Name(), o.Type())
-	}
-	var macs int64
+	var each, window []int64 // each element of each costs prod(window[:3]) multiply-adds
 	switch o.Type() {
 	case "Conv2D": // out [n, ho, wo, co], filter [kh, kw, ci, co]
-		f := in(1)
-		macs = prod(out) * f[0] * f[1] * f[2]
+		each, window = shape(o.Output(0)), inputShape(o, 1)
 	case "Conv2DBackpropInput": // inputs: sizes, filter, out_backprop [n, ho, wo, co]
-		f := in(1)
-		macs = prod(in(2)) * f[0] * f[1] * f[2]
+		each, window = inputShape(o, 2), inputShape(o, 1)
 	case "Conv2DBackpropFilter": // inputs: input, filter sizes, out_backprop; out [kh, kw, ci, co]
-		macs = prod(in(2)) * out[0] * out[1] * out[2]
+		each, window = inputShape(o, 2), shape(o.Output(0))
 	case "MatMul": // out [m, n]; a is [m, k] or [k, m]
-		a := in(0)
-		k := a[1]
-		if t, err := o.Attr("transpose_a"); err == nil && t.(bool) {
-			k = a[0]
+		each = shape(o.Output(0))
+		if a := inputShape(o, 0); len(a) == 2 {
+			k := a[1]
+			if t, err := o.Attr("transpose_a"); err == nil && t.(bool) {
+				k = a[0]
+			}
+			window = []int64{1, 1, k}
 		}
-		macs = prod(out) * k
 	default:
 		return 0, nil
 	}
-	if macs < 0 {
+	unknown := func(d int64) bool { return d < 0 }
+	if each == nil || len(window) < 3 || slices.ContainsFunc(each, unknown) || slices.ContainsFunc(window, unknown) {
 		return 0, fmt.Errorf("tfgraph: %s (%s): a shape is not static", o.Name(), o.Type())
 	}
-	return 2 * macs, nil
+	return 2 * prod(each) * prod(window[:3]), nil
+}
+
+// shape is the static shape of x, nil when unknown.
+func shape(x tf.Output) []int64 {
+	s, err := x.Shape().ToSlice()
+	if err != nil {
+		return nil
+	}
+	return s
+}
+
+// inputShape is the static shape of o's input i, nil when unknown.
+func inputShape(o *tf.Operation, i int) []int64 {
+	return shape(tf.Consumer{Op: o, Index: i}.Producer())
 }
 
 func prod(s []int64) int64 {
 	p := int64(1)
 	for _, d := range s {
-		if d < 0 {
-			return -1 << 62
-		}
 		p *= d
 	}
 	return p

@@ -16,13 +16,10 @@ func Momentum(s *op.Scope, vs *VarStore, loss tf.Output, lr *Variable, momentum 
 	if s.Err() != nil {
 		return nil
 	}
-	var trainable []*Variable
-	var values []tf.Output
-	for _, v := range vs.Variables() {
-		if v.Kind.Trainable() {
-			trainable = append(trainable, v)
-			values = append(values, v.Value)
-		}
+	trainable := vs.Trainable()
+	values := make([]tf.Output, len(trainable))
+	for i, v := range trainable {
+		values[i] = v.Value
 	}
 	// Gradients refuses a scope with control dependencies or a device: give it a fresh sub-scope.
 	grads := op.Gradients(s.SubScope("gradients"), []tf.Output{loss}, values)

@@ -112,13 +112,23 @@ func (vs *VarStore) nextSeed() int64 {
 	return vs.nseeds
 }
 
+// Trainable returns the variables SGD updates (weights, biases, batch-norm shifts), in the
+// order they were made.
+func (vs *VarStore) Trainable() []*Variable {
+	var out []*Variable
+	for _, v := range vs.list {
+		if v.Kind.Trainable() {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // Params is the number of trainable scalars: weights, biases and batch-norm shifts.
 func (vs *VarStore) Params() int64 {
 	var n int64
-	for _, v := range vs.list {
-		if v.Kind.Trainable() {
-			n += v.Size()
-		}
+	for _, v := range vs.Trainable() {
+		n += v.Size()
 	}
 	return n
 }
