@@ -1,0 +1,164 @@
+package tfgraph
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestSummaryWriter_ReadBack writes scalars and an image through TensorFlow's summary ops and
+// reads them back with ReadEventLog: tags, steps, values and pixels exactly.
+func TestSummaryWriter_ReadBack(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run") // the writer creates it
+	w, err := NewSummaryWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type sc struct {
+		step int64
+		tag  string
+		v    float64
+	}
+	want := []sc{{1, "loss/train", 2.5}, {1, "accuracy/train", 0.125}, {2, "loss/train", math.Pi}, {7, "lr", 1e-3}}
+	for _, s := range want {
+		if err := w.WriteScalar(s.step, s.tag, s.v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 5, 3))
+	for y := range 3 {
+		for x := range 5 {
+			img.SetRGBA(x, y, color.RGBA{uint8(40 * x), uint8(80 * y), 7, 255})
+		}
+	}
+	if err := w.WriteImage(3, "filters", img); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteScalar(9, "late", 1); !errors.Is(err, ErrSummaryClosed) {
+		t.Errorf("WriteScalar after Close: err = %v, want ErrSummaryClosed", err)
+	}
+
+	log, err := ReadEventLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log.Files) != 1 || log.Version != "brain.Event:2" {
+		t.Errorf("files %v, version %q; want one file of brain.Event:2", log.Files, log.Version)
+	}
+	if len(log.Scalars) != len(want) {
+		t.Fatalf("read %d scalars, want %d: %+v", len(log.Scalars), len(want), log.Scalars)
+	}
+	for i, s := range want {
+		got := log.Scalars[i]
+		if got.Step != s.step || got.Tag != s.tag || got.Value != float64(float32(s.v)) {
+			t.Errorf("scalar %d = step %d %q %v, want step %d %q %v", i, got.Step, got.Tag, got.Value, s.step, s.tag, float32(s.v))
+		}
+		if got.WallTime <= 0 {
+			t.Errorf("scalar %d: wall time %v", i, got.WallTime)
+		}
+	}
+	if len(log.Images) != 1 {
+		t.Fatalf("read %d images, want 1", len(log.Images))
+	}
+	im := log.Images[0]
+	if im.Step != 3 || im.Tag != "filters/image" || im.Width != 5 || im.Height != 3 || im.Channels != 3 {
+		t.Errorf("image = step %d %q %dx%dx%d, want step 3 \"filters/image\" 5x3x3", im.Step, im.Tag, im.Width, im.Height, im.Channels)
+	}
+	dec, err := im.Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := dec.Bounds(); b.Dx() != 5 || b.Dy() != 3 {
+		t.Fatalf("decoded image is %v, want 5x3", b)
+	}
+	for y := range 3 {
+		for x := range 5 {
+			r, g, b, _ := dec.At(x, y).RGBA()
+			if uint8(r>>8) != uint8(40*x) || uint8(g>>8) != uint8(80*y) || uint8(b>>8) != 7 {
+				t.Fatalf("pixel (%d,%d) = %d,%d,%d, want %d,%d,7", x, y, r>>8, g>>8, b>>8, 40*x, 80*y)
+			}
+		}
+	}
+
+	// A second writer on the same folder (a resumed run) adds a file; both are read, in order.
+	w2, err := NewSummaryWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.WriteScalar(8, "loss/train", 0.5); err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	log, err = ReadEventLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	series := log.ScalarSeries("loss/train")
+	if len(log.Files) != 2 || len(series) != 3 || series[2].Step != 8 || series[2].Value != 0.5 {
+		t.Errorf("after a second writer: files %v, loss/train %+v; want 2 files and steps 1, 2, 8", log.Files, series)
+	}
+}
+
+// TestReadEventLog_Damage checks that a flipped byte is an error and that a truncated last
+// record (a writer killed mid-write) only ends the file.
+func TestReadEventLog_Damage(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewSummaryWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := range int64(3) {
+		if err := w.WriteScalar(step, "x", float64(step)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	log, err := ReadEventLog(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := log.Files[0]
+	good, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if err := os.WriteFile(file, good[:len(good)-3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log, err = ReadEventLog(dir)
+	if err != nil {
+		t.Fatalf("truncated last record: %v", err)
+	}
+	if len(log.Scalars) != 2 {
+		t.Errorf("truncated last record: read %d scalars, want the 2 before it", len(log.Scalars))
+	}
+
+	bad := bytes.Clone(good)
+	bad[len(bad)-6] ^= 0x40 // inside the last record's data
+	if err := os.WriteFile(file, bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadEventLog(dir); err == nil {
+		t.Error("a flipped byte was not reported")
+	}
+
+	if _, err := ReadEventLog(t.TempDir()); !errors.Is(err, ErrNoEvents) {
+		t.Errorf("empty folder: err = %v, want ErrNoEvents", err)
+	}
+}
