@@ -60,6 +60,7 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 		Delta: ev.Delta, Units: ev.Units}
 	WriteJSON(filepath.Join(dir, fmt.Sprintf("epoch-%04d.json", epoch)), snap)
 	if img := FilterMosaic(ev, 4); img != nil {
+		r.tb.filters(step, img)
 		var b bytes.Buffer
 		if png.Encode(&b, img) == nil {
 			writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())

@@ -54,6 +54,8 @@ type Summary struct {
 	ThresholdStep int     `json:"threshold_step"`
 	Seconds       float64 `json:"seconds"`
 	Finished      string  `json:"finished,omitempty"` // RFC 3339
+	// Warnings are problems that did not stop the run, e.g. TensorBoard events left incomplete.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Status values of a Summary.

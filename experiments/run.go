@@ -78,6 +78,7 @@ type runner struct {
 	start    time.Time
 	// initial is the first layer's initial weights (see FiltersReady.Delta), nil until known.
 	initial []float32
+	tb      *tensorboard
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
@@ -135,7 +136,9 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
+	r.tb = newTensorBoard(r.dir, &r.sum)
 	err = r.train(ctx, cfg, resumed)
+	r.tb.close()
 	return r.finish(err)
 }
 
@@ -318,6 +321,7 @@ func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int
 	r.sum.BestTestAcc, r.sum.BestTestStep = s.BestTestAcc, s.BestTestStep
 	r.sum.Epochs, r.sum.Steps = epoch, met.Step
 	r.sum.FinalTrainAcc, r.sum.FinalTestAcc, r.sum.FinalTrainLoss = met.TrainAcc, met.TestAcc, met.TrainLoss
+	r.tb.epoch(met)
 	// A failed write is not fatal: the next epoch and the end of the run write it again.
 	WriteJSON(filepath.Join(r.dir, "summary.json"), r.sum)
 }

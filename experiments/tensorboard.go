@@ -1,0 +1,102 @@
+package experiments
+
+import (
+	"fmt"
+	"image"
+
+	"rethink/tfgraph"
+)
+
+// TensorBoard scalar tags, one value per epoch at the epoch's last SGD step. Losses are mean
+// cross-entropies (nats), accuracies fractions in [0, 1] (see Metrics).
+const (
+	TagTrainLoss    = "loss/train"
+	TagTestLoss     = "loss/test"
+	TagBatchLoss    = "loss/batch" // mean training-mode loss of the epoch's batches
+	TagTrainAcc     = "accuracy/train"
+	TagTestAcc      = "accuracy/test"
+	TagLearningRate = "learning_rate"
+	TagImagesPerSec = "images_per_sec"
+	// TagFilters is the first-layer filter mosaic (FilterMosaic); TensorFlow stores it under
+	// TagFilters+"/image".
+	TagFilters = "filters"
+)
+
+// tensorboard writes a run's metrics and filter snapshots as TensorBoard event files in the run
+// folder, through TensorFlow's own summary ops, so that `tensorboard --logdir results` lists
+// each run under its folder name. A resumed run opens a new event file in the same folder and
+// continues its steps.
+//
+// It never stops a run: its first error is added to the run's summary as a warning and
+// the writer is closed; later writes are skipped. A nil *tensorboard writes nothing. The event file is opened at the first write, so
+// a run that fails before it trains leaves none. It belongs to the run's goroutine.
+type tensorboard struct {
+	dir    string
+	sum    *Summary // where a failure is reported
+	w      *tfgraph.SummaryWriter
+	failed bool
+}
+
+func newTensorBoard(dir string, sum *Summary) *tensorboard {
+	return &tensorboard{dir: dir, sum: sum}
+}
+
+// epoch writes one value of every metric at met.Step and flushes, so that a kill loses at most
+// the epoch under way.
+func (t *tensorboard) epoch(met Metrics) {
+	step := int64(met.Step)
+	for _, s := range []struct {
+		tag string
+		v   float64
+	}{
+		{TagTrainLoss, met.TrainLoss}, {TagTestLoss, met.TestLoss}, {TagBatchLoss, met.BatchLoss},
+		{TagTrainAcc, met.TrainAcc}, {TagTestAcc, met.TestAcc},
+		{TagLearningRate, met.LearningRate}, {TagImagesPerSec, met.ImagesPerSec},
+	} {
+		t.do(func(w *tfgraph.SummaryWriter) error { return w.WriteScalar(step, s.tag, s.v) })
+	}
+	t.do((*tfgraph.SummaryWriter).Flush)
+}
+
+// filters writes a filter mosaic at step and flushes.
+func (t *tensorboard) filters(step int, img image.Image) {
+	t.do(func(w *tfgraph.SummaryWriter) error { return w.WriteImage(int64(step), TagFilters, img) })
+	t.do((*tfgraph.SummaryWriter).Flush)
+}
+
+// close closes the event file, if one was opened. Call it on every exit path of a run.
+func (t *tensorboard) close() {
+	if t != nil && t.w != nil {
+		if err := t.w.Close(); err != nil {
+			t.fail(err)
+		}
+		t.w = nil
+	}
+}
+
+// do runs f on the writer, opening it first if needed, unless an earlier write failed.
+func (t *tensorboard) do(f func(*tfgraph.SummaryWriter) error) {
+	if t == nil || t.failed {
+		return
+	}
+	if t.w == nil {
+		w, err := tfgraph.NewSummaryWriter(t.dir)
+		if err != nil {
+			t.fail(err)
+			return
+		}
+		t.w = w
+	}
+	if err := f(t.w); err != nil {
+		t.fail(err)
+		t.close()
+	}
+}
+
+func (t *tensorboard) fail(err error) {
+	if t.failed {
+		return
+	}
+	t.failed = true
+	t.sum.Warnings = append(t.sum.Warnings, fmt.Sprintf("TensorBoard events are incomplete: %v", err))
+}
