@@ -127,10 +127,19 @@ func (w *SummaryWriter) WriteImage(step int64, tag string, img image.Image) erro
 	}
 	h, wd := b.Dy(), b.Dx()
 	rgb := make([]uint8, 0, h*wd*3)
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
-			rgb = append(rgb, c.R, c.G, c.B)
+	if m, ok := img.(*image.RGBA); ok && m.Opaque() { // premultiplied colors are the colors
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			row := m.Pix[m.PixOffset(b.Min.X, y):m.PixOffset(b.Max.X, y)]
+			for i := 0; i < len(row); i += 4 {
+				rgb = append(rgb, row[i], row[i+1], row[i+2])
+			}
+		}
+	} else {
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				c := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+				rgb = append(rgb, c.R, c.G, c.B)
+			}
 		}
 	}
 	if feeds[w.image], err = tf.ReadTensor(tf.Uint8, []int64{1, int64(h), int64(wd), 3}, bytes.NewReader(rgb)); err != nil {

@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"math"
@@ -39,6 +40,11 @@ func TestSummaryWriter_ReadBack(t *testing.T) {
 	if err := w.WriteImage(3, "filters", img); err != nil {
 		t.Fatal(err)
 	}
+	gray := image.NewGray(image.Rect(10, 20, 12, 21)) // not RGBA, not at the origin
+	gray.Pix[0], gray.Pix[1] = 9, 200
+	if err := w.WriteImage(4, "gray", gray); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +74,17 @@ func TestSummaryWriter_ReadBack(t *testing.T) {
 			t.Errorf("scalar %d: wall time %v", i, got.WallTime)
 		}
 	}
-	if len(log.Images) != 1 {
-		t.Fatalf("read %d images, want 1", len(log.Images))
+	if len(log.Images) != 2 {
+		t.Fatalf("read %d images, want 2", len(log.Images))
+	}
+	if g := log.Images[1]; g.Tag != "gray/image" || g.Width != 2 || g.Height != 1 {
+		t.Errorf("gray image = %q %dx%d, want \"gray/image\" 2x1", g.Tag, g.Width, g.Height)
+	} else if dec, err := g.Decode(); err != nil {
+		t.Error(err)
+	} else if r0, _, _, _ := dec.At(0, 0).RGBA(); r0>>8 != 9 {
+		t.Errorf("gray pixel 0 = %d, want 9", r0>>8)
+	} else if _, g1, _, _ := dec.At(1, 0).RGBA(); g1>>8 != 200 {
+		t.Errorf("gray pixel 1 = %d, want 200", g1>>8)
 	}
 	im := log.Images[0]
 	if im.Step != 3 || im.Tag != "filters/image" || im.Width != 5 || im.Height != 3 || im.Channels != 3 {
@@ -160,5 +175,36 @@ func TestReadEventLog_Damage(t *testing.T) {
 
 	if _, err := ReadEventLog(t.TempDir()); !errors.Is(err, ErrNoEvents) {
 		t.Errorf("empty folder: err = %v, want ErrNoEvents", err)
+	}
+}
+
+// BenchmarkSummaryWriter_Epoch measures what a run adds per epoch: seven scalars, a filter
+// mosaic of the MNIST MLP's size (914 x 914 pixels) and a flush.
+func BenchmarkSummaryWriter_Epoch(b *testing.B) {
+	w, err := NewSummaryWriter(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	img := image.NewRGBA(image.Rect(0, 0, 914, 914))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 7919 >> 3)
+		if i%4 == 3 {
+			img.Pix[i] = 0xff
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		for k := range 7 {
+			if err := w.WriteScalar(int64(i), fmt.Sprintf("tag%d", k), float64(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.WriteImage(int64(i), "filters", img); err != nil {
+			b.Fatal(err)
+		}
+		if err := w.Flush(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
