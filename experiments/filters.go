@@ -54,13 +54,13 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 		ev.Weights, ev.Shape = firstUnits(w, shape, MaxFilters)
 	}
 	r.send(ctx, ev)
+	r.tb.filters(ev)
 	buf := new(bytes.Buffer)
 	binary.Write(buf, binary.LittleEndian, ev.Weights)
 	snap := FilterSnapshot{Epoch: epoch, Step: step, Shape: ev.Shape, ImageShape: ev.ImageShape, Weights: buf.Bytes(),
 		Delta: ev.Delta, Units: ev.Units}
 	WriteJSON(filepath.Join(dir, fmt.Sprintf("epoch-%04d.json", epoch)), snap)
 	if img := FilterMosaic(ev, 4); img != nil {
-		r.tb.filters(step, img)
 		var b bytes.Buffer
 		if png.Encode(&b, img) == nil {
 			writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())

@@ -74,7 +74,7 @@ func checkEvents(t *testing.T, dir string) tfgraph.EventLog {
 	}
 	for i, s := range snaps {
 		im := log.Images[i]
-		want := FilterMosaic(s, 4)
+		want := tensorBoardMosaic(s)
 		if im.Tag != TagFilters+"/image" || im.Step != int64(s.Step) || im.Width != want.Bounds().Dx() || im.Height != want.Bounds().Dy() {
 			t.Errorf("image %d: %q step %d %dx%d, want %q step %d %dx%d", i, im.Tag, im.Step, im.Width, im.Height,
 				TagFilters+"/image", s.Step, want.Bounds().Dx(), want.Bounds().Dy())
@@ -174,12 +174,13 @@ func TestTensorBoard_FailureIsAWarning(t *testing.T) {
 	var sum Summary
 	tb := newTensorBoard(filepath.Join(file, "run"), &sum) // a folder under a file: cannot be made
 	tb.epoch(Metrics{Epoch: 1, Step: 4})
-	tb.filters(4, image.NewRGBA(image.Rect(0, 0, 2, 2)))
+	tb.filters(FiltersReady{Step: 4, Shape: []int64{2, 2, 1, 1}, Weights: []float32{1, 2, 3, 4}})
 	tb.close()
 	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "TensorBoard") {
 		t.Errorf("warnings = %q, want one about TensorBoard", sum.Warnings)
 	}
 	var nilTB *tensorboard
 	nilTB.epoch(Metrics{})
+	nilTB.filters(FiltersReady{})
 	nilTB.close()
 }
