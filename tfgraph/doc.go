@@ -1,7 +1,7 @@
 // Package tfgraph builds TensorFlow graphs for the small networks of Zhang et al. (2017):
 // layers, resource variables, the paper's models, softmax cross-entropy, SGD with momentum, the
-// data held inside the graph, devices and checkpoints. It imports graft only and hands back plain
-// Go values.
+// data held inside the graph, devices, checkpoints, and TensorBoard summaries (SummaryWriter,
+// ReadEventLog). It imports graft only and hands back plain Go values.
 //
 // Threading: a Model, its graph and its session belong to the goroutine that built it. None of its
 // methods may be called concurrently.

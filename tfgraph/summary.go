@@ -22,10 +22,11 @@ import (
 // Each writer opens a new event file, events.out.tfevents.<seconds>.<host>..., in its folder;
 // TensorBoard reads every event file of a folder as one run, so a resumed run that opens a new
 // writer on the same folder continues the same run. Steps are whatever the caller passes (rethink
-// passes SGD steps). Events are queued and written when the queue fills, on Flush and on Close.
+// passes SGD steps). Events are queued and written to the file when 100 are queued, at a write a
+// minute or more after the last flush, on Flush and on Close.
 //
-// Threading: a SummaryWriter is safe for concurrent use; writes are serialized. After Close every
-// method returns ErrSummaryClosed.
+// Threading: a SummaryWriter is safe for concurrent use; writes are serialized. After Close the
+// writes and Flush return ErrSummaryClosed.
 type SummaryWriter struct {
 	mu   sync.Mutex
 	dir  string
