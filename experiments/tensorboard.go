@@ -27,9 +27,10 @@ const (
 // each run under its folder name. A resumed run opens a new event file in the same folder and
 // continues its steps.
 //
-// It never stops a run: its first error is added to the run's summary as a warning and
-// the writer is closed; later writes are skipped. A nil *tensorboard writes nothing. The event file is opened at the first write, so
-// a run that fails before it trains leaves none. It belongs to the run's goroutine.
+// It never stops a run: its first error is added to the run's summary as a warning and the
+// writer is closed; later writes are skipped. The event file is opened at the first write, so a
+// run that fails before it trains leaves none. A nil *tensorboard writes nothing. It belongs to
+// the run's goroutine.
 type tensorboard struct {
 	dir    string
 	sum    *Summary // where a failure is reported
