@@ -13,8 +13,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	gui "rethink/app"
 	"rethink/experiments"
+	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
 
@@ -137,7 +137,7 @@ func applySets(runs []experiments.Config, sets []string) error {
 }
 
 func cmdReport(dir string) error {
-	files, err := gui.WriteReport(dir)
+	files, err := report.Write(dir)
 	for _, f := range files {
 		fmt.Println("wrote", f)
 	}
@@ -158,9 +158,11 @@ func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Opt
 	printSummaries(sums, p)
 	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
 	if opts.ResultsDir != "" && opts.ResultsDir != experiments.DefaultResultsDir() {
-		if files, err := gui.WriteReport(opts.ResultsDir); err == nil {
-			fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
+		files, err := report.Write(opts.ResultsDir)
+		if err != nil {
+			return fmt.Errorf("the runs ended, but their report failed: %w", err)
 		}
+		fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
 	}
 	return nil
 }
@@ -184,7 +186,7 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	close(events)
 	<-done
 	if dir != "" {
-		if cerr := gui.WriteRunCurves(dir); cerr != nil {
+		if cerr := report.WriteRunCurves(dir); cerr != nil {
 			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
 		}
 	}

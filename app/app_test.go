@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"rethink/experiments"
+	"rethink/experiments/report"
 	"rethink/experiments/data"
 	"rethink/tfgraph"
 )
@@ -82,12 +83,12 @@ func testPreset() Preset {
 func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	oldPresets, oldCount, oldBg, oldW, oldH := presetList, countParams, background, plotW, plotH
+	oldPresets, oldCount, oldBg, oldSize := presetList, countParams, background, plotSize
 	background = func(f func()) { f() }
-	plotW, plotH = 300, 110 // the race detector makes rendering slow
+	plotSize = report.Size{W: 300, H: 110} // the race detector makes rendering slow
 	presetList = func() []Preset { return []Preset{testPreset()} }
 	countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil }
-	t.Cleanup(func() { presetList, countParams, background, plotW, plotH = oldPresets, oldCount, oldBg, oldW, oldH })
+	t.Cleanup(func() { presetList, countParams, background, plotSize = oldPresets, oldCount, oldBg, oldSize })
 	w := test.NewWindow(nil)
 	u := newUI(a, w, f.run, t.TempDir())
 	w.SetContent(u.content)
@@ -271,16 +272,6 @@ func TestCustomPanel_Config(t *testing.T) {
 	}
 }
 
-func TestChart_RenderSurvivesNaN(t *testing.T) {
-	c := chart{Series: []series{{X: []float64{0, 1, 2}, Y: []float64{1, math.NaN(), math.Inf(1)}, Mark: math.NaN()}}}
-	if img := c.render(200, 100); img.Bounds().Dx() != 200 {
-		t.Errorf("width: got %d, want 200", img.Bounds().Dx())
-	}
-	if img := (chart{}).render(200, 100); img == nil {
-		t.Error("empty chart gave no image")
-	}
-}
-
 func BenchmarkChart_Render(b *testing.B) {
 	var tr []*trace
 	for i := range 5 {
@@ -292,7 +283,7 @@ func BenchmarkChart_Render(b *testing.B) {
 		tr = append(tr, t)
 	}
 	for b.Loop() {
-		lossChart(tr).render(plotW, plotH)
+		render(report.LossChart(reportRuns(tr)), plotSize.W, plotSize.H)
 	}
 }
 
@@ -388,10 +379,10 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 		}
 	}
 
-	files, err := exportSet{plots: u.ctrl.curves.last, table: rows,
-		metrics: map[string][]experiments.Metrics{"a": u.ctrl.sess.runs[0].epochs}, order: []string{"a"}}.writeTo(t.TempDir())
-	if err != nil || len(files) != 6 {
-		t.Errorf("export: got %v, %v; want loss and accuracy as PNG and SVG, results.csv, metrics.csv", files, err)
+	files, err := report.Export{Figures: u.ctrl.curves.last.figures, Table: rows, Runs: reportRuns(u.ctrl.sess.runs[:1]),
+		Size: report.Size{W: 300, H: 110}}.WriteTo(t.TempDir())
+	if err != nil || len(files) != 7 {
+		t.Errorf("export: got %v, %v; want loss and accuracy as PNG and SVG, results.csv and .png, metrics.csv", files, err)
 	}
 }
 

@@ -20,6 +20,14 @@ const (
 	Gaussian       Mode = "gaussian"        // every image replaced by Gaussian noise with the training set's mean and std
 )
 
+// String is the mode's canonical name; the zero Mode is TrueLabels.
+func (m Mode) String() string {
+	if m == "" {
+		return string(TrueLabels)
+	}
+	return string(m)
+}
+
 // Modes returns all modes, in the order of the paper's Figure 1a.
 func Modes() []Mode {
 	return []Mode{TrueLabels, PartialLabels, RandomLabels, ShuffledPixels, RandomPixels, Gaussian}
