@@ -18,8 +18,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"rethink/experiments"
-	"rethink/experiments/report"
 	"rethink/experiments/data"
+	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
 
