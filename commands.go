@@ -21,7 +21,7 @@ import (
 const usage = `rethink: see, with your own eyes, how deep networks memorize.
 
 usage:
-  rethink                         open the app (needs a display)
+  rethink                         open the app (needs a display; bin/rethink-app, built by make build)
   rethink run [flags]             run a preset or a config headless, with a progress bar
   rethink presets                 list the presets with their tier and expected time
   rethink models [--input HxWxC]  the paper's models and their parameter counts
@@ -50,7 +50,7 @@ func dispatch(args []string) error {
 		}
 		return cmdReport(args[1])
 	case "tour": // hidden: make screenshots
-		return cmdTour(args[1:])
+		return openApp(args...)
 	case "demo":
 		return cmdRun([]string{"--preset", "fig1a-quick"})
 	case "presets":
