@@ -275,22 +275,13 @@ func cmdModels(args []string) error {
 		return fmt.Errorf("--input %q: want HxWxC such as 28x28x3", *input)
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "model\tparameters (%s)\tpaper (28x28x3)\t\n", *input)
-	for _, m := range []struct {
-		a     tfgraph.Architecture
-		paper string
-	}{
-		{tfgraph.Architecture{Arch: tfgraph.Inception, BatchNorm: true}, "1,649,402"},
-		{tfgraph.Architecture{Arch: tfgraph.Inception}, "1,649,402"},
-		{tfgraph.Architecture{Arch: tfgraph.AlexNet}, "1,387,786"},
-		{tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}}, "1,209,866"},
-		{tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512, 512, 512}}, "1,735,178"},
-	} {
-		n, err := tfgraph.CountParams(m.a, h, w, c, 10)
+	fmt.Fprintf(tw, "model\tname\tparameters (%s)\tpaper (28x28x3)\tpaper's learning rate\t\n", *input)
+	for _, m := range tfgraph.PaperModels() {
+		n, err := tfgraph.CountParams(m.Arch, h, w, c, 10)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", m.a, thousands(n), m.paper)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t\n", m.Arch, m.ID, thousands(n), thousands(m.Params), m.LearningRate)
 	}
 	return tw.Flush()
 }

@@ -438,3 +438,50 @@ func TestController_StartLeavesACoreToTheUI(t *testing.T) {
 		t.Error("Start changed the preset's own configs")
 	}
 }
+
+func TestCustomPanel_ModelAppliesPaperRate(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	cp := u.custom
+	cp.lr.SetText("0.5")
+	cp.model.SetSelected("Inception")
+	if cp.lr.Text != "0.1" {
+		t.Errorf("after picking Inception the learning rate reads %q, want the paper's 0.1", cp.lr.Text)
+	}
+	cp.model.SetSelected("MLP 3x512")
+	if cp.lr.Text != "0.01" {
+		t.Errorf("after picking MLP 3x512 the learning rate reads %q, want the paper's 0.01", cp.lr.Text)
+	}
+	// Loading a config keeps its own rate.
+	cfg := experiments.DefaultConfig()
+	cfg.LearningRate = 0.02
+	cp.Load(cfg)
+	if cp.lr.Text != "0.02" {
+		t.Errorf("a loaded config's rate 0.02 shows as %q", cp.lr.Text)
+	}
+}
+
+func TestCustomPanel_CoalescesParameterCounts(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	cp := u.custom
+	var queue []func()
+	background = func(f func()) { queue = append(queue, f) }
+	var counted []string
+	countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
+		counted = append(counted, fmt.Sprintf("%s/%d", a, c))
+		return 42, nil
+	}
+	cfg := experiments.DefaultConfig()
+	cfg.Dataset, cfg.Model = "cifar10", tfgraph.Architecture{Arch: tfgraph.AlexNet}
+	cp.Load(cfg) // changes the data set and the model: three requests for a count
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		f()
+	}
+	if len(counted) > 2 || counted[len(counted)-1] != "AlexNet/3" {
+		t.Errorf("counts built: %v; want at most one stale and the last for AlexNet/3", counted)
+	}
+	if !strings.Contains(cp.params.Text(), "42 parameters on 28×28×3") {
+		t.Errorf("params shows %q", cp.params.Text())
+	}
+}
