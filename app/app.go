@@ -143,11 +143,7 @@ func (u *ui) start(checkData bool) {
 	}
 	u.showSelected()
 	u.setAbout(p.Description, p.PaperNote, p.Departures)
-	if p.Group == "Filters" {
-		u.views.Select(u.filtersTab)
-	} else {
-		u.views.Select(u.curvesTab)
-	}
+	u.views.Select(viewOf(p.Runs).tab(u, p))
 	u.ctrl.Start(p)
 }
 

@@ -485,3 +485,14 @@ func TestCustomPanel_CoalescesParameterCounts(t *testing.T) {
 		t.Errorf("params shows %q", cp.params.Text())
 	}
 }
+
+func TestKindViews_EveryKindHasAView(t *testing.T) {
+	for _, k := range experiments.Kinds() {
+		if _, ok := kindViews[k.Name]; !ok {
+			t.Errorf("kind %q has no view in kindViews", k.Name)
+		}
+	}
+	if len(experiments.Kinds()) == 0 {
+		t.Error("no kinds registered")
+	}
+}

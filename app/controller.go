@@ -447,7 +447,11 @@ func thousands(n int64) string {
 // renderPlots draws the curves of every run of s.
 func (s *session) renderPlots() *plotsView {
 	s.lastPlot = time.Now()
-	f := report.Charts(reportRuns(s.runs))
+	cfgs := make([]experiments.Config, len(s.runs))
+	for i, t := range s.runs {
+		cfgs[i] = t.cfg
+	}
+	f := viewOf(cfgs).figures(reportRuns(s.runs))
 	w, h := plotSize.W, plotSize.H
 	if !f.Sweep {
 		return &plotsView{loss: render(f.Loss, w, h), acc: render(f.Accuracy, w, h), figures: f}

@@ -14,6 +14,12 @@ import (
 // Config says everything about one run. It is plain data and round-trips through JSON; the same
 // Config and seed on the CPU give the same metrics.
 type Config struct {
+	// Kind names the kind of experiment (see Register): "sgd", the default, trains a network
+	// with SGD from the fields below. A config.json without a kind is an "sgd" run.
+	Kind string `json:"kind,omitempty"`
+	// Settings are the settings of a kind other than "sgd", in the form that kind reads
+	// (the "sgd" kind's settings are the fields of Config itself).
+	Settings json.RawMessage `json:"settings,omitempty"`
 	// Name labels the run in plots and tables, e.g. "random labels".
 	Name string `json:"name"`
 	// Preset is the ID of the preset the run belongs to, if any: reports take the paper's
@@ -78,6 +84,7 @@ type Config struct {
 // true labels and MLP 1x512.
 func DefaultConfig() Config {
 	return Config{
+		Kind:         KindSGD,
 		Name:         "true labels",
 		Dataset:      "mnist",
 		Model:        tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}},
