@@ -496,3 +496,12 @@ func TestKindViews_EveryKindHasAView(t *testing.T) {
 		t.Error("no kinds registered")
 	}
 }
+
+func TestExplain_MatchesErrorsNotText(t *testing.T) {
+	if got := explain(fmt.Errorf("load: %w", data.ErrNotFound)).Error(); !strings.Contains(got, "Check the data folder") {
+		t.Errorf("a missing data set is not explained: %q", got)
+	}
+	if got := explain(errors.New("tensor not found in checkpoint")).Error(); strings.Contains(got, "data folder") {
+		t.Errorf("an error that only says \"not found\" is explained as missing data: %q", got)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
 	"rethink/experiments/report"
 )
 
@@ -519,7 +520,7 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, experiments.ErrDiverged):
 		return fmt.Errorf("%w\n\nThe loss became NaN or infinite. Lower the learning rate and start again", err)
-	case strings.Contains(err.Error(), "not found"):
+	case errors.Is(err, data.ErrNotFound):
 		return fmt.Errorf("%w\n\nCheck the data folder in the custom panel, or choose the embedded MNIST", err)
 	}
 	return err

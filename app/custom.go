@@ -180,7 +180,7 @@ func (c *customPanel) Load(cfg experiments.Config) {
 	if dev == "" {
 		dev = "auto"
 	}
-	c.device.SetSelected(dev)
+	c.device.SetSelected(string(dev))
 	c.updateP()
 	c.updateParams()
 }

@@ -72,7 +72,7 @@ type Config struct {
 	FitThreshold float64 `json:"fit_threshold"`
 
 	Seed    uint64 `json:"seed"`
-	Device  string `json:"device"`            // auto, cpu or gpu
+	Device  tfgraph.Device `json:"device"`    // auto, cpu or gpu
 	Threads int    `json:"threads,omitempty"` // TensorFlow thread pools (0: its default)
 	// FilterEvery takes a snapshot of the first layer every this many epochs (0: every epoch).
 	FilterEvery int `json:"filter_every,omitempty"`
@@ -96,7 +96,7 @@ func DefaultConfig() Config {
 		StopAfterFit: -1,
 		FitThreshold: 0.999,
 		Seed:         1,
-		Device:       "auto",
+		Device:       tfgraph.DeviceAuto,
 	}
 }
 
@@ -111,10 +111,8 @@ func (c Config) Validate() error {
 		return err
 	}
 	r := c.Randomization
-	if r.Mode != "" {
-		if _, err := data.ParseMode(string(r.Mode)); err != nil {
-			return err
-		}
+	if !r.Mode.Valid() {
+		return fmt.Errorf("experiments: %w %q: want one of %v", data.ErrUnknownMode, r.Mode, data.Modes())
 	}
 	switch {
 	case r.P < 0 || r.P > 1:
@@ -137,7 +135,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiments: weight decay %g must not be negative", c.WeightDecay)
 	case c.FitThreshold <= 0 || c.FitThreshold > 1:
 		return fmt.Errorf("experiments: fit threshold %g must be in (0, 1]", c.FitThreshold)
-	case c.Device != "auto" && c.Device != "cpu" && c.Device != "gpu" && c.Device != "":
+	case !c.Device.Valid():
 		return fmt.Errorf("experiments: device %q: want auto, cpu or gpu", c.Device)
 	}
 	return nil
@@ -203,11 +201,9 @@ func (c *Config) Set(key, value string) error {
 	case "stratified":
 		return b(&c.Stratified)
 	case "mode":
-		m, err := data.ParseMode(value)
-		if err != nil {
+		if err := c.Randomization.Mode.UnmarshalText([]byte(value)); err != nil {
 			return bad(err)
 		}
-		c.Randomization.Mode = m
 	case "p":
 		return f(&c.Randomization.P)
 	case "permute_values":
@@ -262,7 +258,7 @@ func (c *Config) Set(key, value string) error {
 		}
 		c.Seed = v
 	case "device":
-		c.Device = value
+		c.Device = tfgraph.Device(value)
 	case "threads":
 		return i(&c.Threads)
 	default:

@@ -11,13 +11,16 @@ import (
 // ErrUnknownPreset is returned by PresetByID for a name that is not a preset.
 var ErrUnknownPreset = errors.New("experiments: unknown preset")
 
+// Tier says how close to the paper a preset is, and so how long it takes.
+type Tier string
+
 // Tiers of presets.
 const (
 	// Quick presets finish in at most 3 minutes on a 2-core CPU and still show the paper's effect.
-	Quick = "quick"
+	Quick Tier = "quick"
 	// Paper presets use the paper's settings exactly (full CIFAR-10, batch 128, its learning
 	// rates and schedule): hours to days without a GPU.
-	Paper = "paper"
+	Paper Tier = "paper"
 )
 
 // PaperRow is one number pair the paper reports, in percent (NaN when it reports none).
@@ -34,7 +37,7 @@ type Preset struct {
 	Group       string `json:"group"` // "Figure 1a", "Figure 1b", "Figure 1c", "Table 1", "Figure 2", "Filters"
 	Title       string `json:"title"`
 	Description string `json:"description"` // one line: what it shows
-	Tier        string `json:"tier"`
+	Tier        Tier   `json:"tier"`
 	// ExpectedTime is the measured wall time on the reference machine, or an estimate for
 	// paper presets, in words.
 	ExpectedTime string `json:"expected_time"`
