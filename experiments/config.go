@@ -71,9 +71,9 @@ type Config struct {
 	// FitThreshold is the training accuracy that counts as fitted besides 100% (e.g. 0.999).
 	FitThreshold float64 `json:"fit_threshold"`
 
-	Seed    uint64 `json:"seed"`
-	Device  tfgraph.Device `json:"device"`    // auto, cpu or gpu
-	Threads int    `json:"threads,omitempty"` // TensorFlow thread pools (0: its default)
+	Seed    uint64         `json:"seed"`
+	Device  tfgraph.Device `json:"device"`            // auto, cpu or gpu
+	Threads int            `json:"threads,omitempty"` // TensorFlow thread pools (0: its default)
 	// FilterEvery takes a snapshot of the first layer every this many epochs (0: every epoch).
 	FilterEvery int `json:"filter_every,omitempty"`
 	// CheckpointEvery saves a checkpoint for --resume every this many epochs (0: every epoch).

@@ -37,12 +37,12 @@ func TestApply_Labels(t *testing.T) {
 		p    float64 // expected redraw probability
 		tolN int     // tolerance on the counts, in labels
 	}{
-		"20% of 1,000":   {Randomization{Mode: PartialLabels, P: 0.2}, 0.2, 63},
-		"50% of 1,000":   {Randomization{Mode: PartialLabels, P: 0.5}, 0.5, 80},
-		"p 0":            {Randomization{Mode: PartialLabels, P: 0}, 0, 0},
-		"random labels":  {Randomization{Mode: RandomLabels, P: 0.3}, 1, 48},
-		"true labels":    {Randomization{Mode: TrueLabels, P: 0.5}, 0, 0},
-		"zero value":     {Randomization{}, 0, 0},
+		"20% of 1,000":  {Randomization{Mode: PartialLabels, P: 0.2}, 0.2, 63},
+		"50% of 1,000":  {Randomization{Mode: PartialLabels, P: 0.5}, 0.5, 80},
+		"p 0":           {Randomization{Mode: PartialLabels, P: 0}, 0, 0},
+		"random labels": {Randomization{Mode: RandomLabels, P: 0.3}, 1, 48},
+		"true labels":   {Randomization{Mode: TrueLabels, P: 0.5}, 0, 0},
+		"zero value":    {Randomization{}, 0, 0},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
