@@ -155,116 +155,18 @@ func ReadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// Set changes one setting by its JSON name, as the command line's --set key=value:
-// dataset, train_size, test_size, mode, p, model, hidden (e.g. 512x3), batch_norm, dropout,
-// random_crop, flip, weight_decay, learning_rate, lr_decay, momentum, batch, epochs, max_steps,
-// stop_after_fit, seed, device, threads, name, data_dir.
+// Set changes one setting by its key (its JSON name), as the command line's --set key=value
+// does; Fields lists the keys and their meaning.
 func (c *Config) Set(key, value string) error {
-	bad := func(err error) error { return fmt.Errorf("experiments: --set %s=%s: %w", key, value, err) }
-	f := func(dst *float64) error {
-		v, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			return bad(err)
+	for _, f := range fields {
+		if f.Key == key || f.Alias != "" && f.Alias == key {
+			if err := f.set(c, value); err != nil {
+				return fmt.Errorf("experiments: --set %s=%s: %w", key, value, err)
+			}
+			return nil
 		}
-		*dst = v
-		return nil
 	}
-	i := func(dst *int) error {
-		v, err := strconv.Atoi(value)
-		if err != nil {
-			return bad(err)
-		}
-		*dst = v
-		return nil
-	}
-	b := func(dst *bool) error {
-		v, err := strconv.ParseBool(value)
-		if err != nil {
-			return bad(err)
-		}
-		*dst = v
-		return nil
-	}
-	switch key {
-	case "name":
-		c.Name = value
-	case "dataset":
-		c.Dataset = value
-	case "data_dir":
-		c.DataDir = value
-	case "train_size":
-		return i(&c.TrainSize)
-	case "test_size":
-		return i(&c.TestSize)
-	case "image_size":
-		return i(&c.ImageSize)
-	case "stratified":
-		return b(&c.Stratified)
-	case "mode":
-		if err := c.Randomization.Mode.UnmarshalText([]byte(value)); err != nil {
-			return bad(err)
-		}
-	case "p":
-		return f(&c.Randomization.P)
-	case "permute_values":
-		return b(&c.Randomization.PermuteValues)
-	case "gaussian_per_channel":
-		return b(&c.Randomization.GaussianPerChannel)
-	case "corrupt_test":
-		return b(&c.Randomization.CorruptTest)
-	case "model":
-		c.Model.Arch = tfgraph.Arch(value)
-		if c.Model.Arch == tfgraph.MLP && len(c.Model.Hidden) == 0 {
-			c.Model.Hidden = []int64{512}
-		}
-	case "hidden":
-		h, err := ParseHidden(value)
-		if err != nil {
-			return bad(err)
-		}
-		c.Model.Hidden = h
-	case "batch_norm":
-		return b(&c.Model.BatchNorm)
-	case "dropout":
-		return f(&c.Model.Dropout)
-	case "random_crop":
-		return b(&c.RandomCrop)
-	case "flip":
-		return b(&c.Flip)
-	case "weight_decay":
-		return f(&c.WeightDecay)
-	case "learning_rate", "lr":
-		return f(&c.LearningRate)
-	case "lr_decay":
-		return f(&c.LRDecay)
-	case "decay_steps":
-		return i(&c.DecaySteps)
-	case "momentum":
-		return f(&c.Momentum)
-	case "batch":
-		return i(&c.Batch)
-	case "epochs":
-		return i(&c.Epochs)
-	case "max_steps":
-		return i(&c.MaxSteps)
-	case "stop_after_fit":
-		return i(&c.StopAfterFit)
-	case "fit_threshold":
-		return f(&c.FitThreshold)
-	case "seed":
-		v, err := strconv.ParseUint(value, 10, 64)
-		if err != nil {
-			return bad(err)
-		}
-		c.Seed = v
-	case "device":
-		c.Device = tfgraph.Device(value)
-	case "threads":
-		return i(&c.Threads)
-	default:
-		return fmt.Errorf("experiments: --set %s: unknown setting (see rethink run --help)", key)
-	}
-	return nil
+	return fmt.Errorf("experiments: --set %s: unknown setting (rethink run --help lists them)", key)
 }
 
 // ParseHidden reads MLP widths: "512", "512x3" (three layers of 512) or "512,256".
