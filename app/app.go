@@ -312,5 +312,12 @@ func (u *ui) close() {
 	}
 	u.ctrl.closing = true
 	u.ctrl.stop("stopping the run; the window closes when it has saved its state…")
-	time.AfterFunc(closeGrace, func() { fyne.Do(u.win.Close) })
+	// The window closes when the run ended (show), or after closeGrace if it has not: not twice.
+	time.AfterFunc(closeGrace, func() {
+		fyne.Do(func() {
+			if u.ctrl.running {
+				u.win.Close()
+			}
+		})
+	})
 }
