@@ -4,7 +4,7 @@ TF_DIR := $(shell scripts/setup --print-dir)
 export CGO_CFLAGS := -I$(TF_DIR)/include
 export CGO_LDFLAGS := -L$(TF_DIR)/lib -Wl,-rpath,$(TF_DIR)/lib
 export TF_CPP_MIN_LOG_LEVEL ?= 2
-# TensorFlow's oneDNN kernels, as bin/rethink turns them on (tfenv.go): tests run what ships.
+# TensorFlow's oneDNN kernels, as bin/rethink turns them on (tfgraph/env.go): tests run what ships.
 export TF_ENABLE_ONEDNN_OPTS ?= 1
 TAGS := migrated_fynedo
 GO ?= go
@@ -16,8 +16,11 @@ all: build
 setup:
 	@scripts/setup
 
+# bin/rethink: the headless commands, no GUI toolkit; bin/rethink-app: the desktop app, which
+# bin/rethink starts when it gets no arguments.
 build: setup
 	$(GO) build -tags $(TAGS) -o bin/rethink .
+	$(GO) build -tags $(TAGS) -o bin/rethink-app ./app/rethink-app
 
 # With a display, the app; without one, the quick Figure 1a preset headless. ARGS=... passes a command.
 run: build
@@ -26,13 +29,13 @@ run: build
 	else echo "no display: running the quick Figure 1a preset headless (bin/rethink demo)"; bin/rethink demo; fi
 
 # The real app window under a bare Xvfb (1280x800), driven through its main views with small
-# real runs (bin/rethink tour), one PNG a view in shots/. About four minutes on 2 cores.
+# real runs (bin/rethink-app tour), one PNG a view in shots/. About four minutes on 2 cores.
 # Needs Xvfb and xvfb-run (Debian: xvfb) and ImageMagick's import (Debian: imagemagick).
 screenshots: build
 	@command -v xvfb-run >/dev/null && command -v import >/dev/null || { \
 		echo "make screenshots needs xvfb-run and import: sudo apt-get install -y xvfb imagemagick"; exit 1; }
 	mkdir -p shots
-	xvfb-run -a -s "-screen 0 1280x800x24" bin/rethink tour shots
+	xvfb-run -a -s "-screen 0 1280x800x24" bin/rethink-app tour shots
 	@ls shots/*.png
 
 test: setup
@@ -51,9 +54,10 @@ bench: setup
 bench-step: setup
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'TrainStep' -benchtime 3s ./tfgraph/
 
-# An installable archive for Linux (fyne.io/tools).
+# An installable archive for Linux (fyne.io/tools) of the desktop app (its metadata:
+# app/rethink-app/FyneApp.toml).
 package: setup
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -tags $(TAGS) --release
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package -os linux -tags $(TAGS) --release --src app/rethink-app
 	@ls -la *.tar.xz
 
 clean:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"sort"
@@ -13,60 +14,119 @@ import (
 	"text/tabwriter"
 	"time"
 
-	gui "rethink/app"
 	"rethink/experiments"
+	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
 
-const usage = `rethink: see, with your own eyes, how deep networks memorize.
+// command is one subcommand of rethink, as Go's own cmd/go lists them: its name, the arguments
+// it takes, a line saying what it does, and what runs it.
+type command struct {
+	name, args, short string
+	// hidden commands are left out of the usage (developer tools).
+	hidden bool
+	run    func(args []string) error
+}
 
-usage:
-  rethink                         open the app (needs a display)
-  rethink run [flags]             run a preset or a config headless, with a progress bar
-  rethink presets                 list the presets with their tier and expected time
-  rethink models [--input HxWxC]  the paper's models and their parameter counts
-  rethink devices                 the devices TensorFlow sees, and the one a run uses
-  rethink version                 versions of rethink and of the TensorFlow library
-  rethink sweep [flags]           label-corruption sweep: models x p (Figures 1b and 1c)
-  rethink report DIR              plots (PNG, SVG) and tables (CSV) of the runs in DIR, beside the paper's numbers
-  rethink data download cifar10   download CIFAR-10 (resumable, MD5-checked) into the data folder
-  rethink demo                    the quick Figure 1a preset, headless (what make run does without a display)
-`
+// commands is the command line, in the order the usage lists it (set in init: help reads it).
+var commands []command
+
+func init() {
+	commands = []command{
+		{name: "run", args: "[flags]", short: "run a preset or a config headless, with a progress bar (run --help: flags and settings)", run: cmdRun},
+		{name: "presets", short: "list the presets with their tier and expected time", run: noArgs("presets", cmdPresets)},
+		{name: "models", args: "[--input HxWxC]", short: "the paper's models, their parameter counts and learning rates", run: cmdModels},
+		{name: "devices", short: "the devices TensorFlow sees, and the one a run uses", run: noArgs("devices", cmdDevices)},
+		{name: "version", short: "versions of rethink and of the TensorFlow library", run: noArgs("version", cmdVersion)},
+		{name: "sweep", args: "[flags]", short: "label-corruption sweep: models x p (Figures 1b and 1c)", run: cmdSweep},
+		{name: "report", args: "DIR", short: "plots (PNG, SVG) and tables (CSV) of the runs in DIR, beside the paper's numbers", run: cmdReport},
+		{name: "data", args: "download cifar10 | where", short: "download CIFAR-10 (resumable, MD5-checked) into the data folder", run: cmdData},
+		{name: "demo", short: "the quick Figure 1a preset, headless (what make run does without a display)",
+			run: func(args []string) error { return cmdRun(append([]string{"--preset", "fig1a-quick"}, args...)) }},
+		{name: "help", short: "this text", run: func([]string) error { fmt.Print(usage()); return nil }},
+		{name: "tour", hidden: true, run: func(args []string) error { return openApp(append([]string{"tour"}, args...)...) }},
+	}
+}
+
+// usage is the command list, from the table.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("rethink: see, with your own eyes, how deep networks memorize.\n\nusage:\n")
+	b.WriteString("  rethink                            open the app (bin/rethink-app, built by make build; needs a display)\n")
+	for _, c := range commands {
+		if c.hidden {
+			continue
+		}
+		fmt.Fprintf(&b, "  %-34s %s\n", strings.TrimSpace("rethink "+c.name+" "+c.args), c.short)
+	}
+	return b.String()
+}
 
 func dispatch(args []string) error {
 	if len(args) == 0 {
 		return openApp()
 	}
-	switch args[0] {
-	case "run":
-		return cmdRun(args[1:])
-	case "data":
-		return cmdData(args[1:])
-	case "sweep":
-		return cmdSweep(args[1:])
-	case "report":
-		if len(args) != 2 {
-			return fmt.Errorf("usage: rethink report DIR")
-		}
-		return cmdReport(args[1])
-	case "tour": // hidden: make screenshots
-		return cmdTour(args[1:])
-	case "demo":
-		return cmdRun([]string{"--preset", "fig1a-quick"})
-	case "presets":
-		return cmdPresets()
-	case "models":
-		return cmdModels(args[1:])
-	case "devices":
-		return cmdDevices()
-	case "version", "--version":
-		fmt.Printf("rethink 0.1.0\nTensorFlow %s (C library)\n", tfgraph.Version())
-		return nil
-	case "help", "-h", "--help":
-		fmt.Print(usage)
-		return nil
+	name := args[0]
+	switch name {
+	case "-h", "--help":
+		name = "help"
+	case "--version":
+		name = "version"
 	}
-	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+	for _, c := range commands {
+		if c.name == name {
+			err := c.run(args[1:])
+			if errors.Is(err, flag.ErrHelp) {
+				return nil // -h or --help: the usage was printed
+			}
+			return err
+		}
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage())
+}
+
+// noArgs runs f after checking that the command got no arguments.
+func noArgs(name string, f func() error) func([]string) error {
+	return func(args []string) error {
+		if len(args) > 0 {
+			return fmt.Errorf("rethink %s takes no arguments (got %q)", name, args)
+		}
+		return f()
+	}
+}
+
+func cmdVersion() error {
+	fmt.Printf("rethink 0.1.0\nTensorFlow %s (C library)\n", tfgraph.Version())
+	return nil
+}
+
+// newFlagSet is a flag set that prints its help (to stdout) as usage, its flags, then more.
+func newFlagSet(name, usage string, more func(io.Writer)) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stdout)
+	fs.Usage = func() {
+		fmt.Fprintf(os.Stdout, "usage: rethink %s\n\nflags:\n", usage)
+		fs.PrintDefaults()
+		if more != nil {
+			more(os.Stdout)
+		}
+	}
+	return fs
+}
+
+// printSettings lists the keys of --set key=value with their meaning (experiments.Fields, the
+// table Config.Set reads).
+func printSettings(w io.Writer) {
+	fmt.Fprintln(w, "\nsettings for --set key=value:")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, f := range experiments.Fields() {
+		key := f.Key
+		if f.Alias != "" {
+			key += " (" + f.Alias + ")"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", key, f.Help)
+	}
+	tw.Flush()
 }
 
 // setFlags collects repeated --set key=value.
@@ -76,7 +136,7 @@ func (s *setFlags) String() string     { return strings.Join(*s, ",") }
 func (s *setFlags) Set(v string) error { *s = append(*s, v); return nil }
 
 func cmdRun(args []string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs := newFlagSet("run", "run [--preset ID | --config FILE | --resume DIR] [--set key=value ...] [--out DIR]", printSettings)
 	preset := fs.String("preset", "", "preset ID (see rethink presets)")
 	config := fs.String("config", "", "a config.json to run")
 	out := fs.String("out", experiments.DefaultResultsDir(), "results folder")
@@ -136,8 +196,11 @@ func applySets(runs []experiments.Config, sets []string) error {
 	return nil
 }
 
-func cmdReport(dir string) error {
-	files, err := gui.WriteReport(dir)
+func cmdReport(args []string) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		return fmt.Errorf("usage: rethink report DIR")
+	}
+	files, err := report.Write(args[0])
 	for _, f := range files {
 		fmt.Println("wrote", f)
 	}
@@ -158,9 +221,11 @@ func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Opt
 	printSummaries(sums, p)
 	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
 	if opts.ResultsDir != "" && opts.ResultsDir != experiments.DefaultResultsDir() {
-		if files, err := gui.WriteReport(opts.ResultsDir); err == nil {
-			fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
+		files, err := report.Write(opts.ResultsDir)
+		if err != nil {
+			return fmt.Errorf("the runs ended, but their report failed: %w", err)
 		}
+		fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
 	}
 	return nil
 }
@@ -184,7 +249,7 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	close(events)
 	<-done
 	if dir != "" {
-		if cerr := gui.WriteRunCurves(dir); cerr != nil {
+		if cerr := report.WriteRunCurves(dir); cerr != nil {
 			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
 		}
 	}
@@ -195,7 +260,7 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 }
 
 func cmdSweep(args []string) error {
-	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs := newFlagSet("sweep", "sweep [--models LIST] [--p LIST] [--preset ID] [--set key=value ...] [--out DIR]", printSettings)
 	models := fs.String("models", "mlp", "comma-separated models: inception, inception-nobn, alexnet, mlp (1x512), mlp3 (3x512)")
 	ps := fs.String("p", "0,0.2,0.4,0.6,0.8,1", "comma-separated label-corruption probabilities")
 	out := fs.String("out", experiments.DefaultResultsDir(), "results folder")
@@ -263,7 +328,7 @@ func cmdPresets() error {
 }
 
 func cmdModels(args []string) error {
-	fs := flag.NewFlagSet("models", flag.ContinueOnError)
+	fs := newFlagSet("models", "models [--input HxWxC]", nil)
 	input := fs.String("input", "28x28x3", "input size HxWxC")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -273,22 +338,13 @@ func cmdModels(args []string) error {
 		return fmt.Errorf("--input %q: want HxWxC such as 28x28x3", *input)
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "model\tparameters (%s)\tpaper (28x28x3)\t\n", *input)
-	for _, m := range []struct {
-		a     tfgraph.Architecture
-		paper string
-	}{
-		{tfgraph.Architecture{Arch: tfgraph.Inception, BatchNorm: true}, "1,649,402"},
-		{tfgraph.Architecture{Arch: tfgraph.Inception}, "1,649,402"},
-		{tfgraph.Architecture{Arch: tfgraph.AlexNet}, "1,387,786"},
-		{tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}}, "1,209,866"},
-		{tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512, 512, 512}}, "1,735,178"},
-	} {
-		n, err := tfgraph.CountParams(m.a, h, w, c, 10)
+	fmt.Fprintf(tw, "model\tname\tparameters (%s)\tpaper (28x28x3)\tpaper's learning rate\t\n", *input)
+	for _, m := range tfgraph.PaperModels() {
+		n, err := tfgraph.CountParams(m.Arch, h, w, c, 10)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", m.a, thousands(n), m.paper)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t\n", m.Arch, m.ID, thousands(n), thousands(m.Params), m.LearningRate)
 	}
 	return tw.Flush()
 }

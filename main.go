@@ -1,15 +1,18 @@
-// Command rethink is a desktop lab for "Understanding deep learning requires rethinking
-// generalization" (Zhang et al., 2017). Without arguments it opens the app; its subcommands
-// run the same engine headless.
+// Command rethink is a lab for "Understanding deep learning requires rethinking
+// generalization" (Zhang et al., 2017). Its subcommands run the engine headless; without
+// arguments it starts the desktop app, bin/rethink-app, which is a binary of its own so that
+// these commands link no GUI toolkit.
 package main
 
 import (
 	"fmt"
 	"os"
+
+	"rethink/tfgraph"
 )
 
 func main() {
-	if err := reexecWithTFEnv(); err != nil {
+	if err := tfgraph.ReexecWithLoadEnv(nil); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}
 	if err := dispatch(os.Args[1:]); err != nil {

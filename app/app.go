@@ -14,6 +14,7 @@ import (
 
 	"rethink/assets"
 	"rethink/experiments"
+	"rethink/experiments/report"
 )
 
 // background runs slow work (file reading, graph building) off the UI goroutine; the work hands
@@ -142,11 +143,7 @@ func (u *ui) start(checkData bool) {
 	}
 	u.showSelected()
 	u.setAbout(p.Description, p.PaperNote, p.Departures)
-	if p.Group == "Filters" {
-		u.views.Select(u.filtersTab)
-	} else {
-		u.views.Select(u.curvesTab)
-	}
+	u.views.Select(viewOf(p.Runs).tab(u, p))
 	u.ctrl.Start(p)
 }
 
@@ -258,12 +255,12 @@ func runTime(dir string) string {
 
 // export asks for a folder and writes the plots, the table and the metrics there.
 func (u *ui) export() {
-	set := exportSet{plots: u.ctrl.curves.last, table: u.ctrl.table.all(), metrics: map[string][]experiments.Metrics{}}
+	set := report.Export{Table: u.ctrl.table.all(), Style: plotStyle(), Size: plotSize}
+	if last := u.ctrl.curves.last; last != nil {
+		set.Figures = last.figures
+	}
 	if !u.ctrl.running && u.ctrl.sess != nil {
-		for _, t := range u.ctrl.sess.runs {
-			set.order = append(set.order, t.label())
-			set.metrics[t.label()] = t.epochs
-		}
+		set.Runs = reportRuns(u.ctrl.sess.runs)
 	}
 	if u.win == nil {
 		return
@@ -276,7 +273,7 @@ func (u *ui) export() {
 		if dir == nil {
 			return
 		}
-		files, err := set.writeTo(dir.Path())
+		files, err := set.WriteTo(dir.Path())
 		if err != nil {
 			u.ctrl.showError(err)
 			return
@@ -315,5 +312,12 @@ func (u *ui) close() {
 	}
 	u.ctrl.closing = true
 	u.ctrl.stop("stopping the run; the window closes when it has saved its state…")
-	time.AfterFunc(closeGrace, func() { fyne.Do(u.win.Close) })
+	// The window closes when the run ended (show), or after closeGrace if it has not: not twice.
+	time.AfterFunc(closeGrace, func() {
+		fyne.Do(func() {
+			if u.ctrl.running {
+				u.win.Close()
+			}
+		})
+	})
 }

@@ -19,6 +19,7 @@ import (
 
 	"rethink/experiments"
 	"rethink/experiments/data"
+	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
 
@@ -82,12 +83,12 @@ func testPreset() Preset {
 func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	oldPresets, oldCount, oldBg, oldW, oldH := presetList, countParams, background, plotW, plotH
+	oldPresets, oldCount, oldBg, oldSize := presetList, countParams, background, plotSize
 	background = func(f func()) { f() }
-	plotW, plotH = 300, 110 // the race detector makes rendering slow
+	plotSize = report.Size{W: 300, H: 110} // the race detector makes rendering slow
 	presetList = func() []Preset { return []Preset{testPreset()} }
 	countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil }
-	t.Cleanup(func() { presetList, countParams, background, plotW, plotH = oldPresets, oldCount, oldBg, oldW, oldH })
+	t.Cleanup(func() { presetList, countParams, background, plotSize = oldPresets, oldCount, oldBg, oldSize })
 	w := test.NewWindow(nil)
 	u := newUI(a, w, f.run, t.TempDir())
 	w.SetContent(u.content)
@@ -271,16 +272,6 @@ func TestCustomPanel_Config(t *testing.T) {
 	}
 }
 
-func TestChart_RenderSurvivesNaN(t *testing.T) {
-	c := chart{Series: []series{{X: []float64{0, 1, 2}, Y: []float64{1, math.NaN(), math.Inf(1)}, Mark: math.NaN()}}}
-	if img := c.render(200, 100); img.Bounds().Dx() != 200 {
-		t.Errorf("width: got %d, want 200", img.Bounds().Dx())
-	}
-	if img := (chart{}).render(200, 100); img == nil {
-		t.Error("empty chart gave no image")
-	}
-}
-
 func BenchmarkChart_Render(b *testing.B) {
 	var tr []*trace
 	for i := range 5 {
@@ -292,7 +283,7 @@ func BenchmarkChart_Render(b *testing.B) {
 		tr = append(tr, t)
 	}
 	for b.Loop() {
-		lossChart(tr).render(plotW, plotH)
+		render(report.LossChart(reportRuns(tr)), plotSize.W, plotSize.H)
 	}
 }
 
@@ -388,10 +379,10 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 		}
 	}
 
-	files, err := exportSet{plots: u.ctrl.curves.last, table: rows,
-		metrics: map[string][]experiments.Metrics{"a": u.ctrl.sess.runs[0].epochs}, order: []string{"a"}}.writeTo(t.TempDir())
-	if err != nil || len(files) != 6 {
-		t.Errorf("export: got %v, %v; want loss and accuracy as PNG and SVG, results.csv, metrics.csv", files, err)
+	files, err := report.Export{Figures: u.ctrl.curves.last.figures, Table: rows, Runs: reportRuns(u.ctrl.sess.runs[:1]),
+		Size: report.Size{W: 300, H: 110}}.WriteTo(t.TempDir())
+	if err != nil || len(files) != 7 {
+		t.Errorf("export: got %v, %v; want loss and accuracy as PNG and SVG, results.csv and .png, metrics.csv", files, err)
 	}
 }
 
@@ -445,5 +436,72 @@ func TestController_StartLeavesACoreToTheUI(t *testing.T) {
 	}
 	if p.Runs[0].Threads != 0 {
 		t.Error("Start changed the preset's own configs")
+	}
+}
+
+func TestCustomPanel_ModelAppliesPaperRate(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	cp := u.custom
+	cp.lr.SetText("0.5")
+	cp.model.SetSelected("Inception")
+	if cp.lr.Text != "0.1" {
+		t.Errorf("after picking Inception the learning rate reads %q, want the paper's 0.1", cp.lr.Text)
+	}
+	cp.model.SetSelected("MLP 3x512")
+	if cp.lr.Text != "0.01" {
+		t.Errorf("after picking MLP 3x512 the learning rate reads %q, want the paper's 0.01", cp.lr.Text)
+	}
+	// Loading a config keeps its own rate.
+	cfg := experiments.DefaultConfig()
+	cfg.LearningRate = 0.02
+	cp.Load(cfg)
+	if cp.lr.Text != "0.02" {
+		t.Errorf("a loaded config's rate 0.02 shows as %q", cp.lr.Text)
+	}
+}
+
+func TestCustomPanel_CoalescesParameterCounts(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	cp := u.custom
+	var queue []func()
+	background = func(f func()) { queue = append(queue, f) }
+	var counted []string
+	countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
+		counted = append(counted, fmt.Sprintf("%s/%d", a, c))
+		return 42, nil
+	}
+	cfg := experiments.DefaultConfig()
+	cfg.Dataset, cfg.Model = "cifar10", tfgraph.Architecture{Arch: tfgraph.AlexNet}
+	cp.Load(cfg) // changes the data set and the model: three requests for a count
+	for len(queue) > 0 {
+		f := queue[0]
+		queue = queue[1:]
+		f()
+	}
+	if len(counted) > 2 || counted[len(counted)-1] != "AlexNet/3" {
+		t.Errorf("counts built: %v; want at most one stale and the last for AlexNet/3", counted)
+	}
+	if !strings.Contains(cp.params.Text(), "42 parameters on 28×28×3") {
+		t.Errorf("params shows %q", cp.params.Text())
+	}
+}
+
+func TestKindViews_EveryKindHasAView(t *testing.T) {
+	for _, k := range experiments.Kinds() {
+		if _, ok := kindViews[k.Name]; !ok {
+			t.Errorf("kind %q has no view in kindViews", k.Name)
+		}
+	}
+	if len(experiments.Kinds()) == 0 {
+		t.Error("no kinds registered")
+	}
+}
+
+func TestExplain_MatchesErrorsNotText(t *testing.T) {
+	if got := explain(fmt.Errorf("load: %w", data.ErrNotFound)).Error(); !strings.Contains(got, "Check the data folder") {
+		t.Errorf("a missing data set is not explained: %q", got)
+	}
+	if got := explain(errors.New("tensor not found in checkpoint")).Error(); strings.Contains(got, "data folder") {
+		t.Errorf("an error that only says \"not found\" is explained as missing data: %q", got)
 	}
 }

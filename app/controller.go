@@ -14,6 +14,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
+	"rethink/experiments/report"
 )
 
 // RunFunc runs one experiment, sending events on out (it never closes out), and returns when the
@@ -89,8 +91,8 @@ type progressView struct {
 }
 
 type plotsView struct {
-	// charts are the plots' data, kept for the SVG export (by file name, without extension).
-	charts map[string]chart
+	// figures are the plots' data, kept for the export.
+	figures report.Figures
 
 	loss, acc         *image.RGBA
 	sweep             bool
@@ -446,21 +448,23 @@ func thousands(n int64) string {
 // renderPlots draws the curves of every run of s.
 func (s *session) renderPlots() *plotsView {
 	s.lastPlot = time.Now()
-	loss, acc := lossChart(s.runs), accuracyChart(s.runs)
-	charts := map[string]chart{"loss": loss, "accuracy": acc}
-	if !isSweep(s.runs) {
-		return &plotsView{loss: loss.render(plotW, plotH), acc: acc.render(plotW, plotH), charts: charts}
+	cfgs := make([]experiments.Config, len(s.runs))
+	for i, t := range s.runs {
+		cfgs[i] = t.cfg
+	}
+	f := viewOf(cfgs).figures(reportRuns(s.runs))
+	w, h := plotSize.W, plotSize.H
+	if !f.Sweep {
+		return &plotsView{loss: render(f.Loss, w, h), acc: render(f.Accuracy, w, h), figures: f}
 	}
 	// Four plots share the space, 2x2: render them at half width.
-	fit, test := sweepCharts(s.runs)
-	charts["fig1b-time-to-fit"], charts["fig1c-test-error"] = fit, test
 	return &plotsView{
-		charts:   charts,
-		loss:     loss.render(plotW/2, plotH),
-		acc:      acc.render(plotW/2, plotH),
+		figures:  f,
+		loss:     render(f.Loss, w/2, h),
+		acc:      render(f.Accuracy, w/2, h),
 		sweep:    true,
-		sweepFit: fit.render(plotW/2, plotH),
-		sweep1c:  test.render(plotW/2, plotH),
+		sweepFit: render(f.Fit, w/2, h),
+		sweep1c:  render(f.TestError, w/2, h),
 	}
 }
 
@@ -516,7 +520,7 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, experiments.ErrDiverged):
 		return fmt.Errorf("%w\n\nThe loss became NaN or infinite. Lower the learning rate and start again", err)
-	case strings.Contains(err.Error(), "not found"):
+	case errors.Is(err, data.ErrNotFound):
 		return fmt.Errorf("%w\n\nCheck the data folder in the custom panel, or choose the embedded MNIST", err)
 	}
 	return err

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"rethink/experiments/report"
 )
 
 // curvesPanel shows the live plots: training loss against steps (Figure 1a), train and test
@@ -25,7 +27,7 @@ type curvesPanel struct {
 
 func newCurvesPanel(onExport func()) *curvesPanel {
 	img := func(w, h float32) *canvas.Image {
-		i := canvas.NewImageFromImage(blank(plotW, plotH))
+		i := canvas.NewImageFromImage(blank(plotSize.W, plotSize.H))
 		i.FillMode = canvas.ImageFillContain
 		i.ScaleMode = canvas.ImageScaleSmooth
 		i.SetMinSize(fyne.NewSize(w, h))
@@ -40,7 +42,7 @@ func newCurvesPanel(onExport func()) *curvesPanel {
 	p.save = widget.NewButtonWithIcon("Export plots and metrics…", theme.DocumentSaveIcon(), onExport)
 	p.plots = container.NewGridWithRows(2, p.loss, p.acc)
 	p.content = container.NewBorder(nil, container.NewHBox(p.save), nil, nil, p.plots)
-	p.show(&plotsView{loss: lossChart(nil).render(plotW, plotH), acc: accuracyChart(nil).render(plotW, plotH)})
+	p.show(&plotsView{loss: render(report.LossChart(nil), plotSize.W, plotSize.H), acc: render(report.AccuracyChart(nil), plotSize.W, plotSize.H)})
 	return p
 }
 

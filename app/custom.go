@@ -16,17 +16,14 @@ import (
 	"rethink/tfgraph"
 )
 
-// models are the networks offered, by their display name.
-var models = []struct {
-	name string
-	arch tfgraph.Architecture
-	lr   float64
-}{
-	{"Inception", tfgraph.Architecture{Arch: tfgraph.Inception, BatchNorm: true}, 0.1},
-	{"Inception w/o BN", tfgraph.Architecture{Arch: tfgraph.Inception}, 0.1},
-	{"AlexNet", tfgraph.Architecture{Arch: tfgraph.AlexNet}, 0.01},
-	{"MLP 1x512", tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}}, 0.01},
-	{"MLP 3x512", tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512, 512, 512}}, 0.01},
+// pickModel is the paper's model shown under the display name (its Arch.String()).
+func pickModel(name string) (tfgraph.PaperModel, bool) {
+	for _, m := range tfgraph.PaperModels() {
+		if m.Arch.String() == name {
+			return m, true
+		}
+	}
+	return tfgraph.PaperModel{}, false
 }
 
 // countParams counts a model's parameters (a variable so tests can avoid building graphs).
@@ -48,17 +45,40 @@ type customPanel struct {
 	lr, batch, epochs, maxSteps, seed *widget.Entry
 	start, showData                   *widget.Button
 	content                           fyne.CanvasObject
+
+	// counting is set while a parameter count runs off the UI goroutine; wantCount is the
+	// model and channels the form shows now. A change while counting waits for the count
+	// to end and then counts once for the latest form: one scratch graph at a time.
+	counting  bool
+	wantCount paramsKey
+}
+
+// paramsKey is what a parameter count depends on.
+type paramsKey struct {
+	arch     tfgraph.Architecture
+	channels int64
+}
+
+func (k paramsKey) same(o paramsKey) bool {
+	return k.arch.String() == o.arch.String() && k.channels == o.channels
 }
 
 func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
 	c := &customPanel{}
 	c.name = widget.NewEntry()
-	names := make([]string, len(models))
-	for i, m := range models {
-		names[i] = m.name
+	var names []string
+	for _, m := range tfgraph.PaperModels() {
+		names = append(names, m.Arch.String())
 	}
 	c.dataset = widget.NewSelect([]string{"mnist", "fashion-mnist", "cifar10"}, func(string) { c.updateParams() })
-	c.model = widget.NewSelect(names, func(string) { c.updateParams() })
+	c.model = widget.NewSelect(names, func(name string) {
+		// Picking a model applies the paper's learning rate for it (Load sets the config's own
+		// rate after the model).
+		if m, ok := pickModel(name); ok && c.lr != nil {
+			c.lr.SetText(fmtFloat(m.LearningRate))
+		}
+		c.updateParams()
+	})
 	modes := make([]string, 0, 6)
 	for _, m := range data.Modes() {
 		modes = append(modes, string(m))
@@ -135,10 +155,8 @@ func (c *customPanel) Load(cfg experiments.Config) {
 	c.trainSize.SetText(zeroBlank(cfg.TrainSize))
 	c.testSize.SetText(zeroBlank(cfg.TestSize))
 	sel := ""
-	for _, m := range models {
-		if m.arch.String() == cfg.Model.String() {
-			sel = m.name
-		}
+	if m, ok := tfgraph.PaperModelOf(cfg.Model); ok {
+		sel = m.Arch.String()
 	}
 	c.model.SetSelected(sel)
 	mode := string(cfg.Randomization.Mode)
@@ -162,7 +180,7 @@ func (c *customPanel) Load(cfg experiments.Config) {
 	if dev == "" {
 		dev = "auto"
 	}
-	c.device.SetSelected(dev)
+	c.device.SetSelected(string(dev))
 	c.updateP()
 	c.updateParams()
 }
@@ -198,13 +216,10 @@ func (c *customPanel) Config() (experiments.Config, error) {
 	set("dataset", c.dataset.Selected)
 	set("train_size", blank0(c.trainSize.Text))
 	set("test_size", blank0(c.testSize.Text))
-	for _, m := range models {
-		if m.name == c.model.Selected {
-			drop := cfg.Model.Dropout
-			cfg.Model = m.arch
-			cfg.Model.Hidden = append([]int64(nil), m.arch.Hidden...)
-			cfg.Model.Dropout = drop
-		}
+	if m, ok := pickModel(c.model.Selected); ok {
+		drop := cfg.Model.Dropout
+		cfg.Model = m.Arch
+		cfg.Model.Dropout = drop
 	}
 	set("mode", c.mode.Selected)
 	cfg.Randomization.P = c.p.Value
@@ -246,20 +261,36 @@ func (c *customPanel) updateParams() {
 	if c.model == nil || c.dataset == nil || c.params == nil {
 		return
 	}
-	for _, m := range models {
-		if m.name == c.model.Selected {
-			ch := int64(1)
-			if c.dataset.Selected == "cifar10" {
-				ch = 3
-			}
-			c.params.SetText("counting…")
-			arch := m.arch
-			background(func() { // building the scratch graph takes a moment
-				n, err := countParams(arch, 28, 28, ch, 10)
-				fyne.Do(func() { c.setParams(arch, ch, n, err) })
-			})
-		}
+	m, ok := pickModel(c.model.Selected)
+	if !ok {
+		return
 	}
+	ch := int64(1)
+	if c.dataset.Selected == "cifar10" {
+		ch = 3
+	}
+	c.wantCount = paramsKey{arch: m.Arch, channels: ch}
+	c.params.SetText("counting…")
+	if !c.counting {
+		c.counting = true
+		c.count(c.wantCount)
+	}
+}
+
+// count counts the parameters of k off the UI goroutine (building a scratch graph takes a
+// moment), then shows them, or counts again if the form changed meanwhile.
+func (c *customPanel) count(k paramsKey) {
+	background(func() {
+		n, err := countParams(k.arch, 28, 28, k.channels, 10)
+		fyne.Do(func() {
+			if !k.same(c.wantCount) {
+				c.count(c.wantCount)
+				return
+			}
+			c.counting = false
+			c.setParams(k.arch, k.channels, n, err)
+		})
+	})
 }
 
 // setParams shows a parameter count (UI goroutine).

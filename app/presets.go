@@ -46,7 +46,7 @@ func (p *presetsPanel) groups() ([]string, map[string][]Preset) {
 		by[g] = nil
 	}
 	for _, ps := range p.all {
-		if t := p.tier.Selected; t != "all" && t != "" && ps.Tier != t {
+		if t := p.tier.Selected; t != "all" && t != "" && string(ps.Tier) != t {
 			continue
 		}
 		if _, ok := by[ps.Group]; !ok {
@@ -83,7 +83,7 @@ func (p *presetsPanel) rebuild() {
 func shortTitle(ps Preset) string {
 	t := ps.Title
 	t = strings.TrimPrefix(t, ps.Group+": ")
-	t = strings.TrimSuffix(t, " ("+ps.Tier+")")
+	t = strings.TrimSuffix(t, " ("+string(ps.Tier)+")")
 	return t
 }
 
@@ -95,7 +95,7 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	edit.Importance = widget.LowImportance
 	desc := widget.NewLabel(ps.Description)
 	desc.Wrapping = fyne.TextWrapWord
-	meta := ps.Tier
+	meta := string(ps.Tier)
 	if ps.ExpectedTime != "" {
 		meta += " · " + ps.ExpectedTime
 	}

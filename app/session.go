@@ -1,10 +1,10 @@
 package app
 
 import (
-	"math"
 	"time"
 
 	"rethink/experiments"
+	"rethink/experiments/report"
 )
 
 // Preset and PaperRow are the engine's: a preset is the runs that reproduce one result of the
@@ -39,42 +39,18 @@ type trace struct {
 	dir string
 }
 
+// report is the trace as the report package draws it (sharing its slices: they are only
+// appended to).
+func (t *trace) report() report.Run {
+	return report.Run{Config: t.cfg, LossStep: t.lossStep, Loss: t.loss, Epochs: t.epochs, FitStep: t.fitStep,
+		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper}
+}
+
 func newTrace(i int, cfg experiments.Config) *trace {
 	return &trace{index: i, cfg: cfg, fitStep: -1}
 }
 
-func (t *trace) label() string {
-	if t.cfg.Name != "" {
-		return t.cfg.Name
-	}
-	return t.cfg.Model.String()
-}
-
-// finalAcc is the last evaluated train and test accuracy (NaN before the first epoch).
-func (t *trace) finalAcc() (train, test float64) {
-	if t.summary != nil && t.summary.Epochs > 0 {
-		return t.summary.FinalTrainAcc, t.summary.FinalTestAcc
-	}
-	if n := len(t.epochs); n > 0 {
-		return t.epochs[n-1].TrainAcc, t.epochs[n-1].TestAcc
-	}
-	return math.NaN(), math.NaN()
-}
-
-// status is a word for the table: running, fitted, done, cancelled, failed…
-func (t *trace) status() string {
-	switch {
-	case t.summary != nil && t.summary.Status != "":
-		return t.summary.Status
-	case t.err != nil:
-		return "failed"
-	case t.done:
-		return "done"
-	case t.started != nil:
-		return "running"
-	}
-	return "waiting"
-}
+func (t *trace) label() string { return t.report().Label() }
 
 // session is one experiment: a preset's runs (or a custom one) and what they produced.
 type session struct {

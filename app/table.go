@@ -1,34 +1,19 @@
 package app
 
 import (
-	"fmt"
-	"math"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"rethink/experiments/report"
 )
 
-// tableRow is one line of the results table, in the form of the paper's Table 1. Accuracies
-// are percent strings ("–" when unknown).
-type tableRow struct {
-	Run, Model, Data, Status string
-	Train, Test              string
-	PaperTrain, PaperTest    string
-	FitStep, BestTest        string
-}
-
-var tableHeader = tableRow{Run: "run", Model: "model", Data: "data", Status: "status",
-	Train: "train %", Test: "test %", PaperTrain: "paper\ntrain %", PaperTest: "paper\ntest %",
-	FitStep: "fitted\nat step", BestTest: "best test %\n(early stop)"}
-
-func (r tableRow) cells() []string {
-	return []string{r.Run, r.Model, r.Data, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
-}
+// tableRow is one line of the results table (report.Row: the paper's Table 1 form).
+type tableRow = report.Row
 
 // shown is the row as the panel shows it: the data column is left to the export (the run's
 // name and the experiment's description above the curves say it).
-func (r tableRow) shown() []string {
+func shown(r tableRow) []string {
 	return []string{r.Run, r.Model, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
 }
 
@@ -84,48 +69,7 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // tableRows builds the table of the runs of an experiment.
-func tableRows(runs []*trace) []tableRow {
-	rows := make([]tableRow, 0, len(runs))
-	for _, t := range runs {
-		train, test := t.finalAcc()
-		r := tableRow{Run: t.label(), Model: t.cfg.Model.String(), Data: dataLabel(t), Status: t.status(),
-			Train: pct(train), Test: pct(test), PaperTrain: "–", PaperTest: "–", FitStep: "–", BestTest: "–"}
-		if t.paper != nil {
-			r.PaperTrain, r.PaperTest = pct(t.paper.Train/100), pct(t.paper.Test/100)
-		}
-		if t.fitStep >= 0 {
-			r.FitStep = thousands(int64(t.fitStep))
-		}
-		best := math.NaN()
-		for _, m := range t.epochs {
-			if !finite(best) || m.TestAcc > best {
-				best = m.TestAcc
-			}
-		}
-		if t.summary != nil && t.summary.BestTestStep >= 0 && t.summary.Epochs > 0 {
-			best = t.summary.BestTestAcc
-		}
-		r.BestTest = pct(best)
-		rows = append(rows, r)
-	}
-	return rows
-}
-
-func dataLabel(t *trace) string {
-	c := t.cfg
-	n := "all"
-	if c.TrainSize > 0 {
-		n = thousands(int64(c.TrainSize))
-	}
-	mode := string(c.Randomization.Mode)
-	if mode == "" {
-		mode = "true-labels"
-	}
-	if mode == "partial-labels" {
-		mode = fmt.Sprintf("p=%.2g", c.Randomization.P)
-	}
-	return fmt.Sprintf("%s %s, %s", c.Dataset, n, mode)
-}
+func tableRows(runs []*trace) []tableRow { return report.Rows(reportRuns(runs)) }
 
 // tablePanel shows the results table with the paper's numbers beside ours.
 type tablePanel struct {
@@ -168,12 +112,12 @@ func newTablePanel() *tablePanel {
 func (p *tablePanel) show(rows []tableRow) {
 	p.rows = rows
 	objs := make([]fyne.CanvasObject, 0, (len(rows)+1)*len(columnWeights))
-	for _, h := range tableHeader.shown() {
+	for _, h := range shown(report.Header) {
 		objs = append(objs, widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	addRows := func(rows []tableRow) {
 		for _, r := range rows {
-			for i, cell := range r.shown() {
+			for i, cell := range shown(r) {
 				if i == 5 || i == 6 { // the paper's columns
 					objs = append(objs, newHint(cell, false))
 					continue

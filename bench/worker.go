@@ -74,16 +74,10 @@ func runWorker(argv []string) error {
 	return fmt.Errorf("worker: mode %q: want throughput, fit or matmul", w.mode)
 }
 
+// architecture is the network of a short name of tfgraph's model table.
 func architecture(name string) (tfgraph.Architecture, error) {
-	switch name {
-	case "inception":
-		return tfgraph.Architecture{Arch: tfgraph.Inception, BatchNorm: true}, nil
-	case "alexnet":
-		return tfgraph.Architecture{Arch: tfgraph.AlexNet}, nil
-	case "mlp":
-		return tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}}, nil
-	}
-	return tfgraph.Architecture{}, fmt.Errorf("model %q: want inception, alexnet or mlp", name)
+	m, err := tfgraph.PaperModelByID(name)
+	return m.Arch, err
 }
 
 func newModel(w workerFlags, train tfgraph.Data) (*tfgraph.Model, error) {

@@ -14,6 +14,12 @@ import (
 // Config says everything about one run. It is plain data and round-trips through JSON; the same
 // Config and seed on the CPU give the same metrics.
 type Config struct {
+	// Kind names the kind of experiment (see Register): "sgd", the default, trains a network
+	// with SGD from the fields below. A config.json without a kind is an "sgd" run.
+	Kind string `json:"kind,omitempty"`
+	// Settings are the settings of a kind other than "sgd", in the form that kind reads
+	// (the "sgd" kind's settings are the fields of Config itself).
+	Settings json.RawMessage `json:"settings,omitempty"`
 	// Name labels the run in plots and tables, e.g. "random labels".
 	Name string `json:"name"`
 	// Preset is the ID of the preset the run belongs to, if any: reports take the paper's
@@ -65,9 +71,9 @@ type Config struct {
 	// FitThreshold is the training accuracy that counts as fitted besides 100% (e.g. 0.999).
 	FitThreshold float64 `json:"fit_threshold"`
 
-	Seed    uint64 `json:"seed"`
-	Device  string `json:"device"`            // auto, cpu or gpu
-	Threads int    `json:"threads,omitempty"` // TensorFlow thread pools (0: its default)
+	Seed    uint64         `json:"seed"`
+	Device  tfgraph.Device `json:"device"`            // auto, cpu or gpu
+	Threads int            `json:"threads,omitempty"` // TensorFlow thread pools (0: its default)
 	// FilterEvery takes a snapshot of the first layer every this many epochs (0: every epoch).
 	FilterEvery int `json:"filter_every,omitempty"`
 	// CheckpointEvery saves a checkpoint for --resume every this many epochs (0: every epoch).
@@ -78,6 +84,7 @@ type Config struct {
 // true labels and MLP 1x512.
 func DefaultConfig() Config {
 	return Config{
+		Kind:         KindSGD,
 		Name:         "true labels",
 		Dataset:      "mnist",
 		Model:        tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}},
@@ -89,7 +96,7 @@ func DefaultConfig() Config {
 		StopAfterFit: -1,
 		FitThreshold: 0.999,
 		Seed:         1,
-		Device:       "auto",
+		Device:       tfgraph.DeviceAuto,
 	}
 }
 
@@ -104,10 +111,8 @@ func (c Config) Validate() error {
 		return err
 	}
 	r := c.Randomization
-	if r.Mode != "" {
-		if _, err := data.ParseMode(string(r.Mode)); err != nil {
-			return err
-		}
+	if !r.Mode.Valid() {
+		return fmt.Errorf("experiments: %w %q: want one of %v", data.ErrUnknownMode, r.Mode, data.Modes())
 	}
 	switch {
 	case r.P < 0 || r.P > 1:
@@ -130,7 +135,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiments: weight decay %g must not be negative", c.WeightDecay)
 	case c.FitThreshold <= 0 || c.FitThreshold > 1:
 		return fmt.Errorf("experiments: fit threshold %g must be in (0, 1]", c.FitThreshold)
-	case c.Device != "auto" && c.Device != "cpu" && c.Device != "gpu" && c.Device != "":
+	case !c.Device.Valid():
 		return fmt.Errorf("experiments: device %q: want auto, cpu or gpu", c.Device)
 	}
 	return nil
@@ -150,118 +155,18 @@ func ReadConfig(path string) (Config, error) {
 	return c, nil
 }
 
-// Set changes one setting by its JSON name, as the command line's --set key=value:
-// dataset, train_size, test_size, mode, p, model, hidden (e.g. 512x3), batch_norm, dropout,
-// random_crop, flip, weight_decay, learning_rate, lr_decay, momentum, batch, epochs, max_steps,
-// stop_after_fit, seed, device, threads, name, data_dir.
+// Set changes one setting by its key (its JSON name), as the command line's --set key=value
+// does; Fields lists the keys and their meaning.
 func (c *Config) Set(key, value string) error {
-	bad := func(err error) error { return fmt.Errorf("experiments: --set %s=%s: %w", key, value, err) }
-	f := func(dst *float64) error {
-		v, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			return bad(err)
+	for _, f := range fields {
+		if f.Key == key || f.Alias != "" && f.Alias == key {
+			if err := f.set(c, value); err != nil {
+				return fmt.Errorf("experiments: --set %s=%s: %w", key, value, err)
+			}
+			return nil
 		}
-		*dst = v
-		return nil
 	}
-	i := func(dst *int) error {
-		v, err := strconv.Atoi(value)
-		if err != nil {
-			return bad(err)
-		}
-		*dst = v
-		return nil
-	}
-	b := func(dst *bool) error {
-		v, err := strconv.ParseBool(value)
-		if err != nil {
-			return bad(err)
-		}
-		*dst = v
-		return nil
-	}
-	switch key {
-	case "name":
-		c.Name = value
-	case "dataset":
-		c.Dataset = value
-	case "data_dir":
-		c.DataDir = value
-	case "train_size":
-		return i(&c.TrainSize)
-	case "test_size":
-		return i(&c.TestSize)
-	case "image_size":
-		return i(&c.ImageSize)
-	case "stratified":
-		return b(&c.Stratified)
-	case "mode":
-		m, err := data.ParseMode(value)
-		if err != nil {
-			return bad(err)
-		}
-		c.Randomization.Mode = m
-	case "p":
-		return f(&c.Randomization.P)
-	case "permute_values":
-		return b(&c.Randomization.PermuteValues)
-	case "gaussian_per_channel":
-		return b(&c.Randomization.GaussianPerChannel)
-	case "corrupt_test":
-		return b(&c.Randomization.CorruptTest)
-	case "model":
-		c.Model.Arch = tfgraph.Arch(value)
-		if c.Model.Arch == tfgraph.MLP && len(c.Model.Hidden) == 0 {
-			c.Model.Hidden = []int64{512}
-		}
-	case "hidden":
-		h, err := ParseHidden(value)
-		if err != nil {
-			return bad(err)
-		}
-		c.Model.Hidden = h
-	case "batch_norm":
-		return b(&c.Model.BatchNorm)
-	case "dropout":
-		return f(&c.Model.Dropout)
-	case "random_crop":
-		return b(&c.RandomCrop)
-	case "flip":
-		return b(&c.Flip)
-	case "weight_decay":
-		return f(&c.WeightDecay)
-	case "learning_rate", "lr":
-		return f(&c.LearningRate)
-	case "lr_decay":
-		return f(&c.LRDecay)
-	case "decay_steps":
-		return i(&c.DecaySteps)
-	case "momentum":
-		return f(&c.Momentum)
-	case "batch":
-		return i(&c.Batch)
-	case "epochs":
-		return i(&c.Epochs)
-	case "max_steps":
-		return i(&c.MaxSteps)
-	case "stop_after_fit":
-		return i(&c.StopAfterFit)
-	case "fit_threshold":
-		return f(&c.FitThreshold)
-	case "seed":
-		v, err := strconv.ParseUint(value, 10, 64)
-		if err != nil {
-			return bad(err)
-		}
-		c.Seed = v
-	case "device":
-		c.Device = value
-	case "threads":
-		return i(&c.Threads)
-	default:
-		return fmt.Errorf("experiments: --set %s: unknown setting (see rethink run --help)", key)
-	}
-	return nil
+	return fmt.Errorf("experiments: --set %s: unknown setting (rethink run --help lists them)", key)
 }
 
 // ParseHidden reads MLP widths: "512", "512x3" (three layers of 512) or "512,256".

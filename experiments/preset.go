@@ -11,13 +11,16 @@ import (
 // ErrUnknownPreset is returned by PresetByID for a name that is not a preset.
 var ErrUnknownPreset = errors.New("experiments: unknown preset")
 
+// Tier says how close to the paper a preset is, and so how long it takes.
+type Tier string
+
 // Tiers of presets.
 const (
 	// Quick presets finish in at most 3 minutes on a 2-core CPU and still show the paper's effect.
-	Quick = "quick"
+	Quick Tier = "quick"
 	// Paper presets use the paper's settings exactly (full CIFAR-10, batch 128, its learning
 	// rates and schedule): hours to days without a GPU.
-	Paper = "paper"
+	Paper Tier = "paper"
 )
 
 // PaperRow is one number pair the paper reports, in percent (NaN when it reports none).
@@ -34,7 +37,7 @@ type Preset struct {
 	Group       string `json:"group"` // "Figure 1a", "Figure 1b", "Figure 1c", "Table 1", "Figure 2", "Filters"
 	Title       string `json:"title"`
 	Description string `json:"description"` // one line: what it shows
-	Tier        string `json:"tier"`
+	Tier        Tier   `json:"tier"`
 	// ExpectedTime is the measured wall time on the reference machine, or an estimate for
 	// paper presets, in words.
 	ExpectedTime string `json:"expected_time"`
@@ -56,13 +59,24 @@ func PresetByID(id string) (Preset, error) {
 	return Preset{}, fmt.Errorf("%w %q (rethink presets lists them)", ErrUnknownPreset, id)
 }
 
+// The paper's networks, from tfgraph's model table.
 var (
-	inception   = tfgraph.Architecture{Arch: tfgraph.Inception, BatchNorm: true}
-	inceptionNB = tfgraph.Architecture{Arch: tfgraph.Inception}
-	alexnet     = tfgraph.Architecture{Arch: tfgraph.AlexNet}
-	mlp1        = tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512}}
-	mlp3        = tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{512, 512, 512}}
+	inception   = paperArch("inception")
+	inceptionNB = paperArch("inception-nobn")
+	alexnet     = paperArch("alexnet")
+	mlp1        = paperArch("mlp")
+	mlp3        = paperArch("mlp3")
 )
+
+// paperArch is the architecture of the paper's model id; it panics on an id the table lacks
+// (a programming error, caught by every test that builds the presets).
+func paperArch(id string) tfgraph.Architecture {
+	m, err := tfgraph.PaperModelByID(id)
+	if err != nil {
+		panic(err)
+	}
+	return m.Arch
+}
 
 // paperRun is the paper's training setup on full CIFAR-10 (SPEC.md section 4).
 func paperRun(name string, model tfgraph.Architecture, lr float64, mode data.Mode, p float64) Config {
@@ -111,12 +125,8 @@ func quickAlexNet(c *Config) {
 	c.TrainSize, c.TestSize, c.Batch, c.Epochs = 500, 1000, 32, 60
 }
 
-func lrOf(a tfgraph.Architecture) float64 {
-	if a.Arch == tfgraph.Inception {
-		return 0.1
-	}
-	return 0.01
-}
+// lrOf is the paper's learning rate for a.
+func lrOf(a tfgraph.Architecture) float64 { return tfgraph.PaperLearningRate(a) }
 
 var fig1Modes = []struct {
 	name string
@@ -145,8 +155,8 @@ func Presets() []Preset {
 		Departures:  "The paper's settings. Needs CIFAR-10 (downloaded on first use) and a GPU: about 25,000 steps per run.",
 		PaperNote:   quickA.PaperNote, ExpectedTime: "days on a 2-core CPU; hours on a GPU"}
 	for _, m := range fig1Modes {
-		quickA.Runs = append(quickA.Runs, quickRun(m.name, mlp1, 0.01, m.mode, 0, 2000, 200))
-		paperA.Runs = append(paperA.Runs, paperRun(m.name, inception, 0.1, m.mode, 0))
+		quickA.Runs = append(quickA.Runs, quickRun(m.name, mlp1, lrOf(mlp1), m.mode, 0, 2000, 200))
+		paperA.Runs = append(paperA.Runs, paperRun(m.name, inception, lrOf(inception), m.mode, 0))
 	}
 	ps = append(ps, quickA, paperA)
 
@@ -158,7 +168,7 @@ func Presets() []Preset {
 		PaperNote:    "Time to overfit grows by a small constant factor from p = 0 to p = 1; test error rises from the clean value to chance (90%).",
 		ExpectedTime: quickTime("fig1bc-quick")}
 	for _, p := range []float64{0, 0.2, 0.4, 0.6, 0.8, 1} {
-		quickB.Runs = append(quickB.Runs, quickRun(fmt.Sprintf("MLP 1x512, p=%.1f", p), mlp1, 0.01, data.PartialLabels, p, 500, 300))
+		quickB.Runs = append(quickB.Runs, quickRun(fmt.Sprintf("%s, p=%.1f", mlp1, p), mlp1, lrOf(mlp1), data.PartialLabels, p, 500, 300))
 	}
 	paperB := Preset{ID: "fig1bc-paper", Group: "Figure 1b", Tier: Paper,
 		Title:       "Figures 1b and 1c: label corruption sweep (paper)",
@@ -193,11 +203,11 @@ func Presets() []Preset {
 		Description: quick2.Description, PaperNote: quick2.PaperNote, Paper: quick2.Paper,
 		Departures: "The paper's settings on CIFAR-10; needs a GPU.", ExpectedTime: "days on a 2-core CPU; hours on a GPU"}
 	for _, a := range []tfgraph.Architecture{inception, inceptionNB} {
-		q := quickRun(a.String(), a, 0.1, data.TrueLabels, 0, 200, 20)
+		q := quickRun(a.String(), a, lrOf(a), data.TrueLabels, 0, 200, 20)
 		quickInception(&q)
 		q.Epochs, q.StopAfterFit = 20, -1
 		quick2.Runs = append(quick2.Runs, q)
-		paper2.Runs = append(paper2.Runs, paperRun(a.String(), a, 0.1, data.TrueLabels, 0))
+		paper2.Runs = append(paper2.Runs, paperRun(a.String(), a, lrOf(a), data.TrueLabels, 0))
 	}
 	ps = append(ps, quick2, paper2)
 
@@ -213,11 +223,11 @@ func Presets() []Preset {
 		Departures: "AlexNet on CIFAR-10 with the paper's settings; needs a GPU.", PaperNote: quickF.PaperNote,
 		ExpectedTime: "about a day on a 2-core CPU"}
 	for _, m := range fig1Modes[:2] {
-		q := quickRun(m.name, alexnet, 0.01, m.mode, 0, 500, 60)
+		q := quickRun(m.name, alexnet, lrOf(alexnet), m.mode, 0, 500, 60)
 		quickAlexNet(&q)
 		q.FilterEvery = 1
 		quickF.Runs = append(quickF.Runs, q)
-		paperF.Runs = append(paperF.Runs, paperRun(m.name, alexnet, 0.01, m.mode, 0))
+		paperF.Runs = append(paperF.Runs, paperRun(m.name, alexnet, lrOf(alexnet), m.mode, 0))
 	}
 	ps = append(ps, quickF, paperF)
 	return ps

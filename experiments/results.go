@@ -34,7 +34,7 @@ type Metrics struct {
 // Figure 2 (best test accuracy and when) next to the final numbers.
 type Summary struct {
 	Name           string  `json:"name"`
-	Status         string  `json:"status"` // running, done, cancelled, diverged, failed
+	Status         Status  `json:"status"`
 	Error          string  `json:"error,omitempty"`
 	Params         int64   `json:"params"`
 	Device         string  `json:"device"`
@@ -58,13 +58,16 @@ type Summary struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// Status is where a run stands, as summary.json records it.
+type Status string
+
 // Status values of a Summary.
 const (
-	StatusRunning   = "running"
-	StatusDone      = "done"
-	StatusCancelled = "cancelled"
-	StatusDiverged  = "diverged"
-	StatusFailed    = "failed"
+	StatusRunning   Status = "running"
+	StatusDone      Status = "done"
+	StatusCancelled Status = "cancelled"
+	StatusDiverged  Status = "diverged"
+	StatusFailed    Status = "failed"
 )
 
 // writeFileAtomic writes data to path through a temporary file in the same folder and a rename,

@@ -52,12 +52,12 @@ type runState struct {
 	Seconds       float64
 }
 
-// Run executes cfg, sending events on out (it never closes out), and returns the run's summary.
-// It blocks until the run ends: call it on a worker goroutine, never on the UI goroutine. It
-// checks ctx and opts.Pause between steps; a cancelled run returns an error wrapping
-// context.Canceled and leaves its folder readable and resumable. Everything the run produces is
-// written under its folder atomically.
-func Run(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Summary, error) {
+// runSGD is the "sgd" kind (sgd.go): it executes cfg, sending events on out (it never closes
+// out), and returns the run's summary. It blocks until the run ends: call it on a worker
+// goroutine, never on the UI goroutine. It checks ctx and opts.Pause between steps; a cancelled
+// run returns an error wrapping context.Canceled and leaves its folder readable and resumable.
+// Everything the run produces is written under its folder atomically.
+func runSGD(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Summary, error) {
 	r := &runner{opts: opts, out: out, interval: opts.ProgressInterval}
 	if r.interval <= 0 {
 		r.interval = 100 * time.Millisecond

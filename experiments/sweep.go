@@ -9,27 +9,10 @@ import (
 	"rethink/tfgraph"
 )
 
-// ModelByName maps the short names of the command line to architectures: inception,
-// inception-nobn, alexnet, mlp (1x512), mlp3 (3x512).
-func ModelByName(name string) (tfgraph.Architecture, error) {
-	switch strings.TrimSpace(strings.ToLower(name)) {
-	case "inception":
-		return inception, nil
-	case "inception-nobn":
-		return inceptionNB, nil
-	case "alexnet":
-		return alexnet, nil
-	case "mlp", "mlp1":
-		return mlp1, nil
-	case "mlp3":
-		return mlp3, nil
-	}
-	return tfgraph.Architecture{}, fmt.Errorf("experiments: unknown model %q (want inception, inception-nobn, alexnet, mlp or mlp3)", name)
-}
-
 // Sweep returns the runs of a label-corruption sweep (the paper's Figures 1b and 1c): base with
 // each model and each p of the comma-separated list ps, labels corrupted with probability p,
-// each stopping once the training set is fitted. Models take the paper's learning rates.
+// each stopping once the training set is fitted. models are short names of tfgraph's model
+// table (inception, inception-nobn, alexnet, mlp, mlp3); each takes the paper's learning rate.
 func Sweep(base Config, models []string, ps string) ([]Config, error) {
 	var probs []float64
 	for _, f := range strings.Split(ps, ",") {
@@ -41,13 +24,14 @@ func Sweep(base Config, models []string, ps string) ([]Config, error) {
 	}
 	var runs []Config
 	for _, name := range models {
-		a, err := ModelByName(name)
+		m, err := tfgraph.PaperModelByID(name)
 		if err != nil {
 			return nil, err
 		}
+		a := m.Arch
 		for _, p := range probs {
 			c := base
-			c.Model, c.LearningRate = a, lrOf(a)
+			c.Model, c.LearningRate = a, m.LearningRate
 			c.Randomization = data.Randomization{Mode: data.PartialLabels, P: p}
 			c.Name = fmt.Sprintf("%s, p=%.1f", a, p)
 			if c.StopAfterFit < 0 {

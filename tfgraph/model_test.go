@@ -26,6 +26,9 @@ func TestCountParams_Paper(t *testing.T) {
 			if got, want := tc.arch.String(), tc.name; got != want {
 				t.Errorf("String() = %q, want %q", got, want)
 			}
+			if m, ok := PaperModelOf(tc.arch); !ok || m.Params != tc.want {
+				t.Errorf("the model table says %d parameters (found %v), want %d", m.Params, ok, tc.want)
+			}
 		})
 	}
 }

@@ -81,7 +81,7 @@ func New(spec Spec) (*Model, error) {
 		return nil, fmt.Errorf("tfgraph: build %s: %w", spec.Arch, err)
 	}
 	m.Graph = g
-	sess, devices, device, err := openSession(g, spec.Device, spec.Threads)
+	sess, devices, device, err := openSession(g, string(spec.Device), spec.Threads)
 	if err != nil {
 		return nil, err
 	}

@@ -17,11 +17,25 @@ type Spec struct {
 	Augment               Augment
 	// Seed makes initial weights, dropout and crops reproducible.
 	Seed int64
-	// Device is "auto" (a GPU when TensorFlow sees one, else the CPU), "cpu" or "gpu".
-	Device string
+	// Device is where the model runs ("": auto).
+	Device Device
 	// Threads bounds TensorFlow's intra-op and inter-op thread pools (0: TensorFlow's default).
 	Threads int
 }
+
+// Device says where a model runs: DeviceAuto (a GPU when TensorFlow sees one, else the CPU),
+// DeviceCPU or DeviceGPU; "" is DeviceAuto.
+type Device string
+
+// The devices a run can ask for.
+const (
+	DeviceAuto Device = "auto"
+	DeviceCPU  Device = "cpu"
+	DeviceGPU  Device = "gpu"
+)
+
+// Valid reports whether d is one of the devices (or "").
+func (d Device) Valid() bool { return d == "" || d == DeviceAuto || d == DeviceCPU || d == DeviceGPU }
 
 func (s *Spec) withDefaults() {
 	if s.EvalBatch <= 0 {
@@ -58,7 +72,7 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("tfgraph: momentum %g must be in [0, 1)", s.Momentum)
 	case s.WeightDecay < 0:
 		return fmt.Errorf("tfgraph: weight decay %g must not be negative", s.WeightDecay)
-	case s.Device != "auto" && s.Device != "cpu" && s.Device != "gpu":
+	case !s.Device.Valid():
 		return fmt.Errorf("tfgraph: device %q: want auto, cpu or gpu", s.Device)
 	}
 	a := s.Augment

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -19,6 +20,35 @@ const (
 	RandomPixels   Mode = "random-pixels"   // a different permutation for each image
 	Gaussian       Mode = "gaussian"        // every image replaced by Gaussian noise with the training set's mean and std
 )
+
+// Valid reports whether m is one of Modes (in its canonical spelling) or the zero Mode.
+func (m Mode) Valid() bool { return m == "" || slices.Contains(Modes(), m) }
+
+// MarshalText writes the mode's name as it is (the zero Mode as "").
+func (m Mode) MarshalText() ([]byte, error) { return []byte(m), nil }
+
+// UnmarshalText reads any spelling ParseMode accepts and keeps the canonical one, so a Mode read
+// from JSON or a flag needs no parsing again; empty text is the zero Mode (TrueLabels).
+func (m *Mode) UnmarshalText(b []byte) error {
+	if strings.TrimSpace(string(b)) == "" {
+		*m = ""
+		return nil
+	}
+	v, err := ParseMode(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}
+
+// String is the mode's canonical name; the zero Mode is TrueLabels.
+func (m Mode) String() string {
+	if m == "" {
+		return string(TrueLabels)
+	}
+	return string(m)
+}
 
 // Modes returns all modes, in the order of the paper's Figure 1a.
 func Modes() []Mode {
@@ -42,7 +72,7 @@ func ParseMode(s string) (Mode, error) {
 // Randomization says how Apply randomizes a data set. The zero value is
 // TrueLabels with the defaults of SPEC.md section 2.
 type Randomization struct {
-	Mode Mode    `json:"mode,omitempty"` // "" means TrueLabels; any spelling ParseMode accepts
+	Mode Mode    `json:"mode,omitempty"` // "" means TrueLabels; read from JSON in any spelling ParseMode accepts
 	P    float64 `json:"p,omitempty"`    // corruption probability in [0, 1] for PartialLabels; RandomLabels means P = 1; ignored otherwise
 
 	// PermuteValues false (the default) permutes pixel positions, keeping the
@@ -105,13 +135,12 @@ func Apply(ds *Dataset, r Randomization, seed uint64) (Randomized, error) {
 	if err := ds.Validate(); err != nil {
 		return Randomized{}, fmt.Errorf("randomize: %w", err)
 	}
-	mode := TrueLabels
-	if r.Mode != "" {
-		m, err := ParseMode(string(r.Mode))
-		if err != nil {
-			return Randomized{}, fmt.Errorf("randomize: %w", err)
-		}
-		mode = m
+	if !r.Mode.Valid() {
+		return Randomized{}, fmt.Errorf("randomize: %w %q: want one of %v", ErrUnknownMode, r.Mode, Modes())
+	}
+	mode := r.Mode
+	if mode == "" {
+		mode = TrueLabels
 	}
 	out := Randomized{Train: ds.Train, Test: ds.Test}
 	out.Train.Labels = append([]uint8(nil), ds.Train.Labels...)

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"encoding/json"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -36,13 +37,12 @@ func TestApply_Labels(t *testing.T) {
 		p    float64 // expected redraw probability
 		tolN int     // tolerance on the counts, in labels
 	}{
-		"20% of 1,000":   {Randomization{Mode: PartialLabels, P: 0.2}, 0.2, 63},
-		"50% of 1,000":   {Randomization{Mode: PartialLabels, P: 0.5}, 0.5, 80},
-		"p 0":            {Randomization{Mode: PartialLabels, P: 0}, 0, 0},
-		"random labels":  {Randomization{Mode: RandomLabels, P: 0.3}, 1, 48},
-		"true labels":    {Randomization{Mode: TrueLabels, P: 0.5}, 0, 0},
-		"zero value":     {Randomization{}, 0, 0},
-		"other spelling": {Randomization{Mode: "Random labels"}, 1, 48},
+		"20% of 1,000":  {Randomization{Mode: PartialLabels, P: 0.2}, 0.2, 63},
+		"50% of 1,000":  {Randomization{Mode: PartialLabels, P: 0.5}, 0.5, 80},
+		"p 0":           {Randomization{Mode: PartialLabels, P: 0}, 0, 0},
+		"random labels": {Randomization{Mode: RandomLabels, P: 0.3}, 1, 48},
+		"true labels":   {Randomization{Mode: TrueLabels, P: 0.5}, 0, 0},
+		"zero value":    {Randomization{}, 0, 0},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -382,5 +382,25 @@ func TestParseMode(t *testing.T) {
 		if got, err := ParseMode(string(m)); got != m || err != nil {
 			t.Errorf("ParseMode(%q) = %q, %v", m, got, err)
 		}
+	}
+}
+
+func TestMode_UnmarshalTextCanonicalizes(t *testing.T) {
+	var r Randomization
+	if err := json.Unmarshal([]byte(`{"mode":"Random labels","p":0.5}`), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Mode != RandomLabels {
+		t.Errorf("mode read as %q, want %q", r.Mode, RandomLabels)
+	}
+	if err := json.Unmarshal([]byte(`{"mode":"noise"}`), &r); !errors.Is(err, ErrUnknownMode) {
+		t.Errorf("unknown mode: %v, want ErrUnknownMode", err)
+	}
+	b, err := json.Marshal(Randomization{Mode: ShuffledPixels})
+	if err != nil || string(b) != `{"mode":"shuffled-pixels"}` {
+		t.Errorf("marshal: %s, %v", b, err)
+	}
+	if _, err := Apply(labelDataset(), Randomization{Mode: "Random labels"}, 1); !errors.Is(err, ErrUnknownMode) {
+		t.Errorf("Apply of a mode not in its canonical spelling: %v, want ErrUnknownMode (modes are parsed once, when read)", err)
 	}
 }

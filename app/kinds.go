@@ -1,0 +1,51 @@
+package app
+
+import (
+	"fyne.io/fyne/v2/container"
+
+	"rethink/experiments"
+	"rethink/experiments/report"
+)
+
+// kindView is how the app shows the runs of one kind of experiment (experiments.Kind). Every
+// kind sends the same events, so the run strip, the table and the history need nothing
+// per kind; what differs is drawn here.
+type kindView struct {
+	// figures draws an experiment's runs for the Curves tab and the export (any goroutine).
+	figures func(runs []report.Run) report.Figures
+	// tab is the view tab brought forward when an experiment of the kind starts (UI goroutine).
+	tab func(u *ui, p Preset) *container.TabItem
+}
+
+// kindViews maps the name of each kind of experiment to its view's constructor: adding a kind
+// adds one entry (a test checks that every registered kind has one).
+var kindViews = map[string]func() kindView{
+	experiments.KindSGD: sgdView,
+}
+
+// sgdView shows SGD training: loss and accuracy curves (and Figures 1b and 1c for a sweep over
+// label corruption); the filters presets open on the Filters tab.
+func sgdView() kindView {
+	return kindView{
+		figures: report.Charts,
+		tab: func(u *ui, p Preset) *container.TabItem {
+			if p.Group == "Filters" {
+				return u.filtersTab
+			}
+			return u.curvesTab
+		},
+	}
+}
+
+// viewOf is the view of the kind of runs (the first run's kind; SGD's for none, or for a kind
+// without a view).
+func viewOf(runs []experiments.Config) kindView {
+	name := experiments.KindSGD
+	if len(runs) > 0 {
+		name = runs[0].KindName()
+	}
+	if v, ok := kindViews[name]; ok {
+		return v()
+	}
+	return sgdView()
+}
