@@ -183,6 +183,7 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		if err := m.Restore(filepath.Join(r.dir, r.state.Checkpoint)); err != nil {
 			return fmt.Errorf("experiments: resume %s: %w", r.dir, err)
 		}
+		m.SetStep(int64(r.state.Step))
 	}
 	n := p.Train.N
 	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
@@ -369,3 +370,7 @@ func (r *runner) finish(err error) (Summary, error) {
 	}
 	return r.sum, err
 }
+
+// ErrFinished is returned by a resume of a run that already ended (done or diverged): nothing
+// is trained and nothing in its folder changes.
+var ErrFinished = errors.New("experiments: the run has finished")
