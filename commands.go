@@ -90,7 +90,12 @@ func cmdRun(args []string) error {
 	defer stop()
 	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
 	if *resume != "" {
-		_, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
+		sum, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
+		if errors.Is(err, experiments.ErrFinished) { // nothing trained, nothing written
+			fmt.Println(strings.TrimPrefix(err.Error(), "experiments: "))
+			printSummaries([]experiments.Summary{sum}, experiments.Preset{})
+			return nil
+		}
 		return err
 	}
 	var runs []experiments.Config

@@ -78,6 +78,8 @@ type runner struct {
 	start    time.Time
 	// initial is the first layer's initial weights (see FiltersReady.Delta), nil until known.
 	initial []float32
+	// unlock releases the run folder's lock (nil until taken).
+	unlock func()
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
@@ -108,9 +110,16 @@ func (r *runner) trySend(e Event) {
 }
 
 func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
+	defer func() {
+		if r.unlock != nil {
+			r.unlock()
+		}
+	}()
 	resumed := r.opts.ResumeDir != ""
 	if resumed {
-		if cfg, err = r.openResume(); err != nil {
+		if cfg, err = r.openResume(); errors.Is(err, ErrFinished) {
+			return r.sum, err // nothing to do, nothing written
+		} else if err != nil {
 			return Summary{Status: StatusFailed, Error: err.Error()}, err
 		}
 	} else {
@@ -120,32 +129,72 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		if err := cfg.Validate(); err != nil {
 			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
 		}
-		root := r.opts.ResultsDir
-		if root == "" {
-			root = DefaultResultsDir()
-		}
-		if r.dir, err = newRunDir(root, cfg.Name); err != nil {
-			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
-		}
-		if err := WriteJSON(filepath.Join(r.dir, "config.json"), cfg); err != nil {
-			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
-		}
 		r.state = runState{FitStep: -1, ThresholdStep: -1, BestTestStep: -1}
 	}
 	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
-	err = r.train(ctx, cfg, resumed)
+	m, p, err := r.build(ctx, cfg, resumed)
+	if err != nil {
+		return r.finish(err)
+	}
+	defer m.Close()
+	if !resumed {
+		// The folder is made only now that the data and the graph are ready, so a start that
+		// fails leaves nothing in the results folder.
+		if err := r.makeDir(cfg); err != nil {
+			return r.finish(err)
+		}
+	}
+	err = r.train(ctx, cfg, m, p, resumed)
 	return r.finish(err)
 }
 
-// openResume reads a run folder to continue it.
+// makeDir makes the run's folder, takes its lock and writes config.json.
+func (r *runner) makeDir(cfg Config) (err error) {
+	root := r.opts.ResultsDir
+	if root == "" {
+		root = DefaultResultsDir()
+	}
+	dir, err := newRunDir(root, cfg.Name)
+	if err != nil {
+		return err
+	}
+	if r.unlock, err = lockRun(dir); err == nil {
+		err = WriteJSON(filepath.Join(dir, "config.json"), cfg)
+	}
+	if err != nil {
+		if r.unlock != nil {
+			r.unlock()
+			r.unlock = nil
+		}
+		os.RemoveAll(dir) // nothing of the run was written yet
+		return err
+	}
+	r.dir = dir
+	return nil
+}
+
+// openResume reads a run folder to continue it. A run that has finished (done or diverged)
+// gives ErrFinished with its summary in r.sum; one that another process runs, an error.
 func (r *runner) openResume() (Config, error) {
-	r.dir = r.opts.ResumeDir
-	rec, err := ReadRun(r.dir)
+	dir := r.opts.ResumeDir
+	rec, err := ReadRun(dir)
 	if err != nil {
 		return Config{}, err
 	}
+	switch rec.Summary.Status {
+	case StatusDone, StatusDiverged:
+		r.sum = rec.Summary
+		return Config{}, fmt.Errorf("%w: %s is %s (%d epochs, %d steps, final train accuracy %.2f%%, test %.2f%%); nothing to resume",
+			ErrFinished, dir, rec.Summary.Status, rec.Summary.Epochs, rec.Summary.Steps, 100*rec.Summary.FinalTrainAcc, 100*rec.Summary.FinalTestAcc)
+	case StatusRunning:
+		return Config{}, fmt.Errorf("experiments: resume %s: %w (it is still running)", dir, errLocked)
+	}
+	if r.unlock, err = lockRun(dir); err != nil {
+		return Config{}, err
+	}
+	r.dir = dir
 	b, err := os.ReadFile(filepath.Join(r.dir, "state.json"))
 	if err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: no checkpoint yet (%w); start the run again instead", r.dir, err)
@@ -161,30 +210,57 @@ func (r *runner) openResume() (Config, error) {
 	return rec.Config, nil
 }
 
-func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
+// build loads and prepares the data, builds the graph, uploads the data and, for a resume,
+// restores the checkpoint. The caller closes the model.
+func (r *runner) build(ctx context.Context, cfg Config, resumed bool) (*tfgraph.Model, Prepared, error) {
 	ds, err := LoadData(ctx, cfg, r.opts.Dataset)
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
 	}
 	p, err := Prepare(cfg, ds)
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
+	}
+	if err := checkSplits(cfg, p); err != nil {
+		return nil, Prepared{}, err
 	}
 	m, err := tfgraph.New(cfg.Spec(p))
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
 	}
-	defer m.Close()
 	if err := m.Upload(tfgraph.Data{Images: p.Train.Images, Labels: labels32(p.Train.Labels)},
 		tfgraph.Data{Images: p.Test.Images, Labels: labels32(p.Test.Labels)}); err != nil {
-		return err
+		m.Close()
+		return nil, Prepared{}, err
 	}
 	if resumed {
 		if err := m.Restore(filepath.Join(r.dir, r.state.Checkpoint)); err != nil {
-			return fmt.Errorf("experiments: resume %s: %w", r.dir, err)
+			m.Close()
+			return nil, Prepared{}, fmt.Errorf("experiments: resume %s: %w", r.dir, err)
 		}
 		m.SetStep(int64(r.state.Step))
 	}
+	return m, p, nil
+}
+
+// checkSplits refuses prepared data with an empty training or test split, naming it.
+func checkSplits(cfg Config, p Prepared) error {
+	name := cfg.Dataset
+	if cfg.DataDir != "" {
+		name += " in " + cfg.DataDir
+	}
+	for _, sp := range []struct {
+		what string
+		n    int
+	}{{"training", p.Train.N}, {"test", p.Test.N}} {
+		if sp.n == 0 {
+			return fmt.Errorf("experiments: the %s split of %s has no images: a run needs both a training and a test split", sp.what, name)
+		}
+	}
+	return nil
+}
+
+func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) error {
 	n := p.Train.N
 	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
 	total := cfg.Epochs * stepsPerEpoch
@@ -201,12 +277,12 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 	}
 
 	step := r.state.Step
-	fittedAt := -1
-	if r.state.FitStep >= 0 {
-		fittedAt = r.state.Epoch // a resumed run counts StopAfterFit from its checkpoint
+	fittedAt := r.fitEpoch()
+	stop := func(epoch int) bool { // after epoch, StopAfterFit says the run is over
+		return cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit
 	}
 	lastProgress := time.Now()
-	for epoch := r.state.Epoch + 1; step < total; epoch++ {
+	for epoch := r.state.Epoch + 1; step < total && !stop(epoch-1); epoch++ {
 		decayEvery := cfg.DecaySteps
 		if decayEvery <= 0 {
 			decayEvery = stepsPerEpoch
@@ -274,7 +350,7 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		if fittedAt < 0 && r.state.FitStep >= 0 {
 			fittedAt = epoch
 		}
-		if cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit {
+		if stop(epoch) {
 			break
 		}
 		if err := ctx.Err(); err != nil {
@@ -282,6 +358,20 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		}
 	}
 	return nil
+}
+
+// fitEpoch is the epoch at which the training set was first fitted (100%), from the metrics of
+// a resumed run, or -1.
+func (r *runner) fitEpoch() int {
+	if r.state.FitStep < 0 {
+		return -1
+	}
+	for _, m := range r.metrics {
+		if m.Step >= r.state.FitStep {
+			return m.Epoch
+		}
+	}
+	return r.state.Epoch
 }
 
 // evaluate measures the whole training and test sets.
