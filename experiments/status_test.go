@@ -107,5 +107,3 @@ func TestRun_FailedStartLeavesNoFolder(t *testing.T) {
 		})
 	}
 }
-
-
