@@ -86,6 +86,9 @@ func cmdRun(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := experiments.CheckRunFlags(*preset != "", *config != "", *resume != "", len(sets), fs.Args()); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
@@ -181,6 +184,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 		for e := range events {
 			if s, ok := e.(experiments.Started); ok {
 				dir = s.Dir
+				for _, w := range s.Warnings {
+					fmt.Fprintln(os.Stderr, "rethink: warning:", w)
+				}
 			}
 			bar.handle(e, i, n)
 		}

@@ -80,6 +80,8 @@ type runner struct {
 	initial []float32
 	// unlock releases the run folder's lock (nil until taken).
 	unlock func()
+	// warnings go out with Started (see Started.Warnings).
+	warnings []string
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
@@ -134,7 +136,7 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
-	m, p, err := r.build(ctx, cfg, resumed)
+	m, p, err := r.build(ctx, &cfg, resumed)
 	if err != nil {
 		return r.finish(err)
 	}
@@ -212,16 +214,17 @@ func (r *runner) openResume() (Config, error) {
 
 // build loads and prepares the data, builds the graph, uploads the data and, for a resume,
 // restores the checkpoint. The caller closes the model.
-func (r *runner) build(ctx context.Context, cfg Config, resumed bool) (*tfgraph.Model, Prepared, error) {
-	ds, err := LoadData(ctx, cfg, r.opts.Dataset)
+func (r *runner) build(ctx context.Context, cfg *Config, resumed bool) (*tfgraph.Model, Prepared, error) {
+	ds, err := LoadData(ctx, *cfg, r.opts.Dataset)
 	if err != nil {
 		return nil, Prepared{}, err
 	}
-	p, err := Prepare(cfg, ds)
+	r.warnings = append(r.warnings, fitSizes(cfg, ds)...)
+	p, err := Prepare(*cfg, ds)
 	if err != nil {
 		return nil, Prepared{}, err
 	}
-	if err := checkSplits(cfg, p); err != nil {
+	if err := checkSplits(*cfg, p); err != nil {
 		return nil, Prepared{}, err
 	}
 	m, err := tfgraph.New(cfg.Spec(p))
@@ -243,7 +246,26 @@ func (r *runner) build(ctx context.Context, cfg Config, resumed bool) (*tfgraph.
 	return m, p, nil
 }
 
-// checkSplits refuses prepared data with an empty training or test split, naming it.
+// fitSizes lowers a train_size or test_size larger than the data set to the data set's size
+// (what Prepare uses then), so that config.json records it, and says so.
+func fitSizes(cfg *Config, ds *data.Dataset) []string {
+	var warn []string
+	for _, sz := range []struct {
+		key  string
+		n    *int
+		have int
+	}{{"train_size", &cfg.TrainSize, ds.Train.N}, {"test_size", &cfg.TestSize, ds.Test.N}} {
+		if *sz.n > sz.have {
+			warn = append(warn, fmt.Sprintf("%s %d is larger than the %d images the data set has: using all %d (config.json records %d)",
+				sz.key, *sz.n, sz.have, sz.have, sz.have))
+			*sz.n = sz.have
+		}
+	}
+	return warn
+}
+
+// checkSplits refuses prepared data with an empty training or test split, naming it, and a
+// batch larger than the training set.
 func checkSplits(cfg Config, p Prepared) error {
 	name := cfg.Dataset
 	if cfg.DataDir != "" {
@@ -256,6 +278,9 @@ func checkSplits(cfg Config, p Prepared) error {
 		if sp.n == 0 {
 			return fmt.Errorf("experiments: the %s split of %s has no images: a run needs both a training and a test split", sp.what, name)
 		}
+	}
+	if cfg.Batch > p.Train.N {
+		return fmt.Errorf("experiments: batch %d is larger than the training set (%d images): set batch to at most %d", cfg.Batch, p.Train.N, p.Train.N)
 	}
 	return nil
 }
@@ -271,7 +296,7 @@ func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prep
 	r.sum.TrainSize, r.sum.TestSize, r.sum.FlipRate = p.Train.N, p.Test.N, p.FlipRate
 	r.send(ctx, Started{Config: cfg, Dir: r.dir, Params: r.sum.Params, Device: r.sum.Device, TrainSize: p.Train.N,
 		TestSize: p.Test.N, FlipRate: p.FlipRate, StepsPerEpoch: stepsPerEpoch, TotalSteps: total,
-		Resumed: resumed, FirstStep: r.state.Step})
+		Resumed: resumed, FirstStep: r.state.Step, Warnings: r.warnings})
 	if !resumed {
 		r.snapshot(ctx, m, cfg, 0, 0, p)
 	}
