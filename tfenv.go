@@ -18,6 +18,10 @@ var tfEnv = [][2]string{{"TF_ENABLE_ONEDNN_OPTS", "1"}, {"TF_CPP_MIN_LOG_LEVEL",
 // program in place (same pid, arguments and other environment) so that TensorFlow loads with
 // them. A value the user set is kept. It returns only when nothing needed setting, or when the
 // exec failed; then the program goes on with TensorFlow's defaults.
+//
+// On Linux the executable's pre-initializer (tfenv_preinit_linux.go) does the same before any
+// library initializes, which is early enough to keep what TensorFlow logs as it loads (its
+// oneDNN banner) from the first image; then this finds everything set and returns at once.
 func reexecWithTFEnv() error {
 	changed := false
 	for _, kv := range tfEnv {
