@@ -261,8 +261,7 @@ func (u *ui) export() {
 	set := exportSet{plots: u.ctrl.curves.last, table: u.ctrl.table.all(), metrics: map[string][]experiments.Metrics{}}
 	if !u.ctrl.running && u.ctrl.sess != nil {
 		for _, t := range u.ctrl.sess.runs {
-			set.order = append(set.order, t.label())
-			set.metrics[t.label()] = t.epochs
+			set.add(t)
 		}
 	}
 	if u.win == nil {

@@ -20,8 +20,23 @@ import (
 type exportSet struct {
 	plots   *plotsView
 	table   []tableRow
-	metrics map[string][]experiments.Metrics // by run name
-	order   []string
+	metrics map[string][]experiments.Metrics // by run ID (trace.id: its folder), never by name
+	order   []string                         // run IDs
+	names   map[string]string                // run ID -> name (missing: the ID)
+}
+
+// add puts a run's metrics in the set under its unique ID.
+func (e *exportSet) add(t *trace) {
+	if e.metrics == nil {
+		e.metrics = map[string][]experiments.Metrics{}
+	}
+	if e.names == nil {
+		e.names = map[string]string{}
+	}
+	id := t.id()
+	e.order = append(e.order, id)
+	e.metrics[id] = t.epochs
+	e.names[id] = t.label()
 }
 
 // writeTo writes loss.png, accuracy.png (and the sweep plots), the same as SVG, results.csv and
@@ -99,11 +114,15 @@ func (e exportSet) writeTable(w io.Writer) error {
 
 func (e exportSet) writeMetrics(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"run", "epoch", "step", "train_loss", "train_acc", "test_loss", "test_acc", "learning_rate", "images_per_sec", "seconds"})
+	cw.Write([]string{"run_id", "run", "epoch", "step", "train_loss", "train_acc", "test_loss", "test_acc", "learning_rate", "images_per_sec", "seconds"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
-	for _, name := range e.order {
-		for _, m := range e.metrics[name] {
-			cw.Write([]string{name, strconv.Itoa(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TrainAcc),
+	for _, id := range e.order {
+		name := id
+		if n, ok := e.names[id]; ok {
+			name = n
+		}
+		for _, m := range e.metrics[id] {
+			cw.Write([]string{id, name, strconv.Itoa(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TrainAcc),
 				f(m.TestLoss), f(m.TestAcc), f(m.LearningRate), f(m.ImagesPerSec), f(m.Seconds)})
 		}
 	}

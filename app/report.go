@@ -42,8 +42,7 @@ func WriteReport(dir string) ([]string, error) {
 	}
 	set := exportSet{plots: s.renderPlots(), table: tableRows(s.runs), metrics: map[string][]experiments.Metrics{}}
 	for _, t := range s.runs {
-		set.order = append(set.order, t.label())
-		set.metrics[t.label()] = t.epochs
+		set.add(t)
 	}
 	files, err := set.writeTo(dir)
 	if err != nil {

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"fmt"
 	"math"
+	"path/filepath"
 	"time"
 
 	"rethink/experiments"
@@ -48,6 +50,18 @@ func (t *trace) label() string {
 		return t.cfg.Name
 	}
 	return t.cfg.Model.String()
+}
+
+// id tells runs apart whatever their names: the run folder's name, or its place in the
+// session before it has a folder.
+func (t *trace) id() string {
+	if t.dir != "" {
+		return filepath.Base(t.dir)
+	}
+	if t.started != nil && t.started.Dir != "" {
+		return filepath.Base(t.started.Dir)
+	}
+	return fmt.Sprintf("run-%d", t.index+1)
 }
 
 // finalAcc is the last evaluated train and test accuracy (NaN before the first epoch).
