@@ -146,11 +146,19 @@ func cmdRun(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := experiments.CheckRunFlags(*preset != "", *config != "", *resume != "", len(sets), fs.Args()); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
 	if *resume != "" {
-		_, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
+		sum, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
+		if errors.Is(err, experiments.ErrFinished) { // nothing trained, nothing written
+			fmt.Println(strings.TrimPrefix(err.Error(), "experiments: "))
+			printSummaries([]experiments.Summary{sum}, experiments.Preset{})
+			return nil
+		}
 		return err
 	}
 	var runs []experiments.Config
@@ -241,6 +249,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 		for e := range events {
 			if s, ok := e.(experiments.Started); ok {
 				dir = s.Dir
+				for _, w := range s.Warnings {
+					fmt.Fprintln(os.Stderr, "rethink: warning:", w)
+				}
 			}
 			bar.handle(e, i, n)
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"path/filepath"
 	"time"
 
 	"rethink/experiments"
@@ -42,7 +43,14 @@ type trace struct {
 // report is the trace as the report package draws it (sharing its slices: they are only
 // appended to).
 func (t *trace) report() report.Run {
-	return report.Run{Config: t.cfg, LossStep: t.lossStep, Loss: t.loss, Epochs: t.epochs, FitStep: t.fitStep,
+	id := t.dir
+	if id == "" && t.started != nil {
+		id = t.started.Dir
+	}
+	if id != "" {
+		id = filepath.Base(id)
+	}
+	return report.Run{Config: t.cfg, ID: id, LossStep: t.lossStep, Loss: t.loss, Epochs: t.epochs, FitStep: t.fitStep,
 		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper}
 }
 

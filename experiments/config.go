@@ -1,6 +1,7 @@
 package experiments
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -107,6 +108,28 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("experiments: unknown data set %q (want mnist, fashion-mnist or cifar10)", c.Dataset)
 	}
+	// NaN passes every comparison below, so finiteness is checked first, for every number.
+	for _, f := range []struct {
+		key string
+		v   float64
+	}{{"learning_rate", c.LearningRate}, {"lr_decay", c.LRDecay}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay},
+		{"fit_threshold", c.FitThreshold}, {"p", c.Randomization.P}, {"dropout", c.Model.Dropout}} {
+		if !finite(f.v) {
+			return fmt.Errorf("experiments: %s = %v: want a finite number", f.key, f.v)
+		}
+	}
+	for _, n := range []struct {
+		what string
+		v    int
+	}{{"threads", c.Threads}, {"decay steps", c.DecaySteps}, {"max steps", c.MaxSteps}, {"filter every", c.FilterEvery},
+		{"checkpoint every", c.CheckpointEvery}, {"image size", c.ImageSize}, {"train size", c.TrainSize}, {"test size", c.TestSize}} {
+		if n.v < 0 {
+			return fmt.Errorf("experiments: %s = %d must not be negative (0 means the default)", n.what, n.v)
+		}
+	}
+	if c.StopAfterFit < -1 {
+		return fmt.Errorf("experiments: stop_after_fit = %d: want -1 (never) or a number of epochs", c.StopAfterFit)
+	}
 	if err := c.Model.Validate(); err != nil {
 		return err
 	}
@@ -117,14 +140,10 @@ func (c Config) Validate() error {
 	switch {
 	case r.P < 0 || r.P > 1:
 		return fmt.Errorf("experiments: corruption p = %g must be in [0, 1]", r.P)
-	case c.ImageSize < 0:
-		return fmt.Errorf("experiments: image size %d must not be negative", c.ImageSize)
-	case c.TrainSize < 0 || c.TestSize < 0:
-		return fmt.Errorf("experiments: subset sizes must not be negative")
 	case c.LearningRate <= 0 || c.LearningRate > 10:
 		return fmt.Errorf("experiments: learning rate %g must be in (0, 10]", c.LearningRate)
 	case c.LRDecay <= 0 || c.LRDecay > 1:
-		return fmt.Errorf("experiments: learning-rate decay %g must be in (0, 1]", c.LRDecay)
+		return fmt.Errorf("experiments: learning-rate decay (lr_decay) %g must be in (0, 1]", c.LRDecay)
 	case c.Momentum < 0 || c.Momentum >= 1:
 		return fmt.Errorf("experiments: momentum %g must be in [0, 1)", c.Momentum)
 	case c.Batch <= 0:
@@ -149,8 +168,13 @@ func ReadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	c := DefaultConfig()
-	if err := json.Unmarshal(b, &c); err != nil {
-		return Config{}, fmt.Errorf("experiments: %s: %w", path, err)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt setting must not run with the default
+	if err := dec.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("experiments: %s: %w (see rethink run --help for the settings)", path, err)
+	}
+	if dec.More() {
+		return Config{}, fmt.Errorf("experiments: %s: more than one JSON value", path)
 	}
 	return c, nil
 }
@@ -195,4 +219,20 @@ func ParseHidden(s string) ([]int64, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// CheckRunFlags refuses combinations of `rethink run` flags that would silently drop one:
+// --config with --preset, --resume with anything that would change the run (it continues with
+// its own config.json), and stray arguments (the flag package stops at the first one and drops
+// every flag after it).
+func CheckRunFlags(preset, config, resume bool, sets int, rest []string) error {
+	switch {
+	case len(rest) > 0:
+		return fmt.Errorf("run: unexpected argument %q: every setting is a flag (--preset, --config, --set key=value, --resume DIR), and flags after it would be dropped", rest[0])
+	case preset && config:
+		return fmt.Errorf("run: --preset and --config both say what to run: give one (change a preset's settings with --set key=value)")
+	case resume && (preset || config || sets > 0):
+		return fmt.Errorf("run: --resume continues a run with the settings in its own config.json: it takes no --preset, --config or --set")
+	}
+	return nil
 }

@@ -19,6 +19,9 @@ type Started struct {
 	TotalSteps          int // the bound of the run (it may stop earlier once fitted)
 	Resumed             bool
 	FirstStep           int // 0, or the step a resumed run continues from
+	// Warnings say where the run departs from what its config asked (e.g. a train_size larger
+	// than the data set); Config and config.json hold what is used.
+	Warnings []string
 }
 
 // StepProgress reports training between epochs, at most about ten times a second.

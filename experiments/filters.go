@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
-	"fmt"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -20,7 +19,9 @@ import (
 // MaxFilters is the number of first-layer units a snapshot keeps (the mosaic shows 8x8).
 const MaxFilters = 64
 
-// FilterSnapshot is a FiltersReady event as stored in a run's filters/ folder.
+// FilterSnapshot is a FiltersReady event as stored in a run's filters/ folder: as JSON with
+// float32 Weights in runs written before the compact format, as the header of a compact file
+// (without Weights, see storeSnapshot) since.
 type FilterSnapshot struct {
 	Epoch      int     `json:"epoch"`
 	Step       int     `json:"step"`
@@ -55,11 +56,7 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 	}
 	r.send(ctx, ev)
 	r.tb.filters(ev)
-	buf := new(bytes.Buffer)
-	binary.Write(buf, binary.LittleEndian, ev.Weights)
-	snap := FilterSnapshot{Epoch: epoch, Step: step, Shape: ev.Shape, ImageShape: ev.ImageShape, Weights: buf.Bytes(),
-		Delta: ev.Delta, Units: ev.Units}
-	WriteJSON(filepath.Join(dir, fmt.Sprintf("epoch-%04d.json", epoch)), snap)
+	storeSnapshot(r.dir, ev, MaxSnapshotBytes)
 	if img := FilterMosaic(ev, 4); img != nil {
 		var b bytes.Buffer
 		if png.Encode(&b, img) == nil {
@@ -136,29 +133,23 @@ func firstUnits(w []float32, shape []int64, n int64) ([]float32, []int64) {
 	return kept, s
 }
 
-// ReadFilterSnapshots reads a run's stored filter snapshots, in epoch order.
+// ReadFilterSnapshots reads a run's stored filter snapshots (compact .f16 files, and the JSON
+// ones of older runs), in epoch order.
 func ReadFilterSnapshots(dir string) ([]FiltersReady, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "filters", "epoch-*.json"))
+	stored, err := listSnapshots(filepath.Join(dir, "filters"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
 	var out []FiltersReady
-	for _, f := range files {
-		b, err := os.ReadFile(f)
+	for _, s := range stored {
+		f, err := readSnapshotFile(s.path)
 		if err != nil {
 			return nil, err
 		}
-		var s FilterSnapshot
-		if err := json.Unmarshal(b, &s); err != nil {
-			return nil, fmt.Errorf("experiments: %s: %w", f, err)
-		}
-		w := make([]float32, len(s.Weights)/4)
-		if err := binary.Read(bytes.NewReader(s.Weights), binary.LittleEndian, w); err != nil {
-			return nil, fmt.Errorf("experiments: %s: %w", f, err)
-		}
-		out = append(out, FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w,
-			Delta: s.Delta, Units: s.Units})
+		out = append(out, f)
 	}
 	return out, nil
 }

@@ -89,6 +89,9 @@ func downscale(s data.Set, size int) (data.Set, error) {
 	if s.H == size && s.W == size {
 		return s, nil
 	}
+	if size > s.H || size > s.W {
+		return data.Set{}, fmt.Errorf("experiments: image size %d is larger than the %dx%d images (after the crop): it can only shrink them; pick a size that divides %d, such as %d", size, s.H, s.W, s.H, s.H/2)
+	}
 	if s.H%size != 0 || s.W%size != 0 {
 		return data.Set{}, fmt.Errorf("experiments: image size %d does not divide the %dx%d images", size, s.H, s.W)
 	}

@@ -68,6 +68,9 @@ const (
 	StatusCancelled Status = "cancelled"
 	StatusDiverged  Status = "diverged"
 	StatusFailed    Status = "failed"
+	// StatusKilled is read from disk (ReadRun), never written: the run's process ended without
+	// a final summary (killed, crashed, power lost). It can be resumed from its checkpoint.
+	StatusKilled Status = "killed"
 )
 
 // writeFileAtomic writes data to path through a temporary file in the same folder and a rename,
@@ -156,7 +159,9 @@ type RunRecord struct {
 }
 
 // ReadRun reads a run's folder: config.json, metrics.csv and summary.json (the last two may be
-// missing for a run that died before its first epoch).
+// missing for a run that died before its first epoch). Summary.Status comes from what is on
+// disk: running (a live process holds the folder), killed (none does, and no final summary was
+// written), or the final status the run wrote: done, cancelled, diverged, failed.
 func ReadRun(dir string) (RunRecord, error) {
 	rec := RunRecord{Dir: dir}
 	b, err := os.ReadFile(filepath.Join(dir, "config.json"))
@@ -177,8 +182,23 @@ func ReadRun(dir string) (RunRecord, error) {
 		if err := json.Unmarshal(b, &rec.Summary); err != nil {
 			return rec, fmt.Errorf("experiments: %s/summary.json: %w", dir, err)
 		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return rec, fmt.Errorf("experiments: %w", err)
 	}
+	rec.Summary.Status = diskStatus(dir, rec.Summary.Status)
 	return rec, nil
+}
+
+// diskStatus is a run's status from what is on disk: a summary without a final status (none
+// yet, or "running") means running while a process holds the folder's lock, killed otherwise.
+func diskStatus(dir string, written Status) Status {
+	if written != "" && written != StatusRunning {
+		return written
+	}
+	if runLive(dir) {
+		return StatusRunning
+	}
+	return StatusKilled
 }
 
 // ListRuns returns the run folders under root (those with a config.json), oldest first.

@@ -79,6 +79,10 @@ type runner struct {
 	// initial is the first layer's initial weights (see FiltersReady.Delta), nil until known.
 	initial []float32
 	tb      *tensorboard
+	// unlock releases the run folder's lock (nil until taken).
+	unlock func()
+	// warnings go out with Started (see Started.Warnings).
+	warnings []string
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
@@ -109,9 +113,16 @@ func (r *runner) trySend(e Event) {
 }
 
 func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
+	defer func() {
+		if r.unlock != nil {
+			r.unlock()
+		}
+	}()
 	resumed := r.opts.ResumeDir != ""
 	if resumed {
-		if cfg, err = r.openResume(); err != nil {
+		if cfg, err = r.openResume(); errors.Is(err, ErrFinished) {
+			return r.sum, err // nothing to do, nothing written
+		} else if err != nil {
 			return Summary{Status: StatusFailed, Error: err.Error()}, err
 		}
 	} else {
@@ -121,34 +132,74 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		if err := cfg.Validate(); err != nil {
 			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
 		}
-		root := r.opts.ResultsDir
-		if root == "" {
-			root = DefaultResultsDir()
-		}
-		if r.dir, err = newRunDir(root, cfg.Name); err != nil {
-			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
-		}
-		if err := WriteJSON(filepath.Join(r.dir, "config.json"), cfg); err != nil {
-			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
-		}
 		r.state = runState{FitStep: -1, ThresholdStep: -1, BestTestStep: -1}
 	}
 	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
+	m, p, err := r.build(ctx, &cfg, resumed)
+	if err != nil {
+		return r.finish(err)
+	}
+	defer m.Close()
+	if !resumed {
+		// The folder is made only now that the data and the graph are ready, so a start that
+		// fails leaves nothing in the results folder.
+		if err := r.makeDir(cfg); err != nil {
+			return r.finish(err)
+		}
+	}
 	r.tb = newTensorBoard(r.dir, &r.sum)
-	err = r.train(ctx, cfg, resumed)
+	err = r.train(ctx, cfg, m, p, resumed)
 	r.tb.close()
 	return r.finish(err)
 }
 
-// openResume reads a run folder to continue it.
+// makeDir makes the run's folder, takes its lock and writes config.json.
+func (r *runner) makeDir(cfg Config) (err error) {
+	root := r.opts.ResultsDir
+	if root == "" {
+		root = DefaultResultsDir()
+	}
+	dir, err := newRunDir(root, cfg.Name)
+	if err != nil {
+		return err
+	}
+	if r.unlock, err = lockRun(dir); err == nil {
+		err = WriteJSON(filepath.Join(dir, "config.json"), cfg)
+	}
+	if err != nil {
+		if r.unlock != nil {
+			r.unlock()
+			r.unlock = nil
+		}
+		os.RemoveAll(dir) // nothing of the run was written yet
+		return err
+	}
+	r.dir = dir
+	return nil
+}
+
+// openResume reads a run folder to continue it. A run that has finished (done or diverged)
+// gives ErrFinished with its summary in r.sum; one that another process runs, an error.
 func (r *runner) openResume() (Config, error) {
-	r.dir = r.opts.ResumeDir
-	rec, err := ReadRun(r.dir)
+	dir := r.opts.ResumeDir
+	rec, err := ReadRun(dir)
 	if err != nil {
 		return Config{}, err
 	}
+	switch rec.Summary.Status {
+	case StatusDone, StatusDiverged:
+		r.sum = rec.Summary
+		return Config{}, fmt.Errorf("%w: %s is %s (%d epochs, %d steps, final train accuracy %.2f%%, test %.2f%%); nothing to resume",
+			ErrFinished, dir, rec.Summary.Status, rec.Summary.Epochs, rec.Summary.Steps, 100*rec.Summary.FinalTrainAcc, 100*rec.Summary.FinalTestAcc)
+	case StatusRunning:
+		return Config{}, fmt.Errorf("experiments: resume %s: %w (it is still running)", dir, errLocked)
+	}
+	if r.unlock, err = lockRun(dir); err != nil {
+		return Config{}, err
+	}
+	r.dir = dir
 	b, err := os.ReadFile(filepath.Join(r.dir, "state.json"))
 	if err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: no checkpoint yet (%w); start the run again instead", r.dir, err)
@@ -164,29 +215,80 @@ func (r *runner) openResume() (Config, error) {
 	return rec.Config, nil
 }
 
-func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
-	ds, err := LoadData(ctx, cfg, r.opts.Dataset)
+// build loads and prepares the data, builds the graph, uploads the data and, for a resume,
+// restores the checkpoint. The caller closes the model.
+func (r *runner) build(ctx context.Context, cfg *Config, resumed bool) (*tfgraph.Model, Prepared, error) {
+	ds, err := LoadData(ctx, *cfg, r.opts.Dataset)
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
 	}
-	p, err := Prepare(cfg, ds)
+	r.warnings = append(r.warnings, fitSizes(cfg, ds)...)
+	p, err := Prepare(*cfg, ds)
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
+	}
+	if err := checkSplits(*cfg, p); err != nil {
+		return nil, Prepared{}, err
 	}
 	m, err := tfgraph.New(cfg.Spec(p))
 	if err != nil {
-		return err
+		return nil, Prepared{}, err
 	}
-	defer m.Close()
 	if err := m.Upload(tfgraph.Data{Images: p.Train.Images, Labels: labels32(p.Train.Labels)},
 		tfgraph.Data{Images: p.Test.Images, Labels: labels32(p.Test.Labels)}); err != nil {
-		return err
+		m.Close()
+		return nil, Prepared{}, err
 	}
 	if resumed {
 		if err := m.Restore(filepath.Join(r.dir, r.state.Checkpoint)); err != nil {
-			return fmt.Errorf("experiments: resume %s: %w", r.dir, err)
+			m.Close()
+			return nil, Prepared{}, fmt.Errorf("experiments: resume %s: %w", r.dir, err)
+		}
+		m.SetStep(int64(r.state.Step))
+	}
+	return m, p, nil
+}
+
+// fitSizes lowers a train_size or test_size larger than the data set to the data set's size
+// (what Prepare uses then), so that config.json records it, and says so.
+func fitSizes(cfg *Config, ds *data.Dataset) []string {
+	var warn []string
+	for _, sz := range []struct {
+		key  string
+		n    *int
+		have int
+	}{{"train_size", &cfg.TrainSize, ds.Train.N}, {"test_size", &cfg.TestSize, ds.Test.N}} {
+		if *sz.n > sz.have {
+			warn = append(warn, fmt.Sprintf("%s %d is larger than the %d images the data set has: using all %d (config.json records %d)",
+				sz.key, *sz.n, sz.have, sz.have, sz.have))
+			*sz.n = sz.have
 		}
 	}
+	return warn
+}
+
+// checkSplits refuses prepared data with an empty training or test split, naming it, and a
+// batch larger than the training set.
+func checkSplits(cfg Config, p Prepared) error {
+	name := cfg.Dataset
+	if cfg.DataDir != "" {
+		name += " in " + cfg.DataDir
+	}
+	for _, sp := range []struct {
+		what string
+		n    int
+	}{{"training", p.Train.N}, {"test", p.Test.N}} {
+		if sp.n == 0 {
+			return fmt.Errorf("experiments: the %s split of %s has no images: a run needs both a training and a test split", sp.what, name)
+		}
+	}
+	if cfg.Batch > p.Train.N {
+		return fmt.Errorf("experiments: batch %d is larger than the training set (%d images): set batch to at most %d", cfg.Batch, p.Train.N, p.Train.N)
+	}
+	return nil
+}
+
+func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) error {
 	n := p.Train.N
 	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
 	total := cfg.Epochs * stepsPerEpoch
@@ -197,18 +299,18 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 	r.sum.TrainSize, r.sum.TestSize, r.sum.FlipRate = p.Train.N, p.Test.N, p.FlipRate
 	r.send(ctx, Started{Config: cfg, Dir: r.dir, Params: r.sum.Params, Device: r.sum.Device, TrainSize: p.Train.N,
 		TestSize: p.Test.N, FlipRate: p.FlipRate, StepsPerEpoch: stepsPerEpoch, TotalSteps: total,
-		Resumed: resumed, FirstStep: r.state.Step})
+		Resumed: resumed, FirstStep: r.state.Step, Warnings: r.warnings})
 	if !resumed {
 		r.snapshot(ctx, m, cfg, 0, 0, p)
 	}
 
 	step := r.state.Step
-	fittedAt := -1
-	if r.state.FitStep >= 0 {
-		fittedAt = r.state.Epoch // a resumed run counts StopAfterFit from its checkpoint
+	fittedAt := r.fitEpoch()
+	stop := func(epoch int) bool { // after epoch, StopAfterFit says the run is over
+		return cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit
 	}
 	lastProgress := time.Now()
-	for epoch := r.state.Epoch + 1; step < total; epoch++ {
+	for epoch := r.state.Epoch + 1; step < total && !stop(epoch-1); epoch++ {
 		decayEvery := cfg.DecaySteps
 		if decayEvery <= 0 {
 			decayEvery = stepsPerEpoch
@@ -276,7 +378,7 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		if fittedAt < 0 && r.state.FitStep >= 0 {
 			fittedAt = epoch
 		}
-		if cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit {
+		if stop(epoch) {
 			break
 		}
 		if err := ctx.Err(); err != nil {
@@ -284,6 +386,20 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		}
 	}
 	return nil
+}
+
+// fitEpoch is the epoch at which the training set was first fitted (100%), from the metrics of
+// a resumed run, or -1.
+func (r *runner) fitEpoch() int {
+	if r.state.FitStep < 0 {
+		return -1
+	}
+	for _, m := range r.metrics {
+		if m.Step >= r.state.FitStep {
+			return m.Epoch
+		}
+	}
+	return r.state.Epoch
 }
 
 // evaluate measures the whole training and test sets.
@@ -373,3 +489,7 @@ func (r *runner) finish(err error) (Summary, error) {
 	}
 	return r.sum, err
 }
+
+// ErrFinished is returned by a resume of a run that already ended (done or diverged): nothing
+// is trained and nothing in its folder changes.
+var ErrFinished = errors.New("experiments: the run has finished")

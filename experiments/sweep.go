@@ -33,7 +33,7 @@ func Sweep(base Config, models []string, ps string) ([]Config, error) {
 			c := base
 			c.Model, c.LearningRate = a, m.LearningRate
 			c.Randomization = data.Randomization{Mode: data.PartialLabels, P: p}
-			c.Name = fmt.Sprintf("%s, p=%.1f", a, p)
+			c.Name = fmt.Sprintf("%s, p=%g", a, p) // %g: p=0.25 and p=0.2 must not share a name
 			if c.StopAfterFit < 0 {
 				c.StopAfterFit = 0
 			}

@@ -23,3 +23,18 @@ func TestSweep(t *testing.T) {
 		}
 	}
 }
+
+// TestSweep_NamesAreDistinct: probabilities that round alike keep distinct names.
+func TestSweep_NamesAreDistinct(t *testing.T) {
+	runs, err := Sweep(DefaultConfig(), []string{"mlp"}, "0.2,0.25,0.21")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range runs {
+		if seen[r.Name] {
+			t.Errorf("two sweep runs named %q", r.Name)
+		}
+		seen[r.Name] = true
+	}
+}

@@ -27,7 +27,7 @@ func runDir(t *testing.T, evs []Event) string {
 
 // checkEvents reads dir's TensorBoard events back and compares them with metrics.csv and the
 // stored filter snapshots: one scalar per epoch per metric at the epoch's step, the same value
-// (as float32), and one mosaic per snapshot, pixel for pixel.
+// (as float32), and one mosaic per snapshot, pixel for pixel (within float16's rounding).
 func checkEvents(t *testing.T, dir string) tfgraph.EventLog {
 	t.Helper()
 	rec, err := ReadRun(dir)
@@ -101,13 +101,17 @@ func samePixels(a, b image.Image) bool {
 		for x := range a.Bounds().Dx() {
 			r1, g1, b1, _ := a.At(a.Bounds().Min.X+x, a.Bounds().Min.Y+y).RGBA()
 			r2, g2, b2, _ := b.At(b.Bounds().Min.X+x, b.Bounds().Min.Y+y).RGBA()
-			if r1>>8 != r2>>8 || g1>>8 != g2>>8 || b1>>8 != b2>>8 {
+			// Snapshots are stored as float16: a mosaic made from them may differ from the
+			// float32 one the run wrote by a rounding step or two of 255.
+			if far(r1>>8, r2>>8) || far(g1>>8, g2>>8) || far(b1>>8, b2>>8) {
 				return false
 			}
 		}
 	}
 	return true
 }
+
+func far(a, b uint32) bool { return a > b+2 || b > a+2 }
 
 func TestRun_WritesTensorBoardEvents(t *testing.T) {
 	cfg := tinyConfig()

@@ -65,10 +65,12 @@ func WhitenImages(s *op.Scope, x tf.Output, h, w, c int64) tf.Output {
 }
 
 // randomCrops takes one random h x w crop of every image of x [batch, sh, sw, c], flipped
-// left-right with probability 1/2 when flip is true. CropAndResize with boxes whose corners sit
+// left-right with probability 1/2 when flip is true. The offsets and flips are drawn by stateless
+// ops from stepSeed ([seed, step], int64 [2]), so a resumed run draws what the uninterrupted run
+// drew; the ops act on the data, outside the gradient path. CropAndResize with boxes whose corners sit
 // on pixel centers samples exactly the pixels of the crop (no interpolation), and a box whose
 // x1 > x2 mirrors it.
-func randomCrops(s *op.Scope, x tf.Output, sh, sw, h, w int64, crop, flip bool, seed, seed2 int64) tf.Output {
+func randomCrops(s *op.Scope, x tf.Output, sh, sw, h, w int64, crop, flip bool, stepSeed tf.Output) tf.Output {
 	if s.Err() != nil {
 		return tf.Output{}
 	}
@@ -77,14 +79,14 @@ func randomCrops(s *op.Scope, x tf.Output, sh, sw, h, w int64, crop, flip bool, 
 	zero := op.Const(s.SubScope("zero"), float32(0))
 	offY, offX := zero, zero
 	if crop {
-		offset := func(name string, size int64, seed2 int64) tf.Output {
+		offset := func(name string, size int64, k int64) tf.Output {
 			ss := s.SubScope(name)
-			o := op.RandomUniformInt(ss, n, op.Const(ss.SubScope("min"), int32(0)), op.Const(ss.SubScope("max"), int32(size+1)),
-				op.RandomUniformIntSeed(seed), op.RandomUniformIntSeed2(seed2))
+			o := op.StatelessRandomUniformInt(ss, n, StepOpSeed(ss, stepSeed, k),
+				op.Const(ss.SubScope("min"), int32(0)), op.Const(ss.SubScope("max"), int32(size+1)))
 			return op.Cast(ss, o, tf.Float)
 		}
-		offY = offset("off_y", sh-h, seed2)
-		offX = offset("off_x", sw-w, seed2+2)
+		offY = offset("off_y", sh-h, -1)
+		offX = offset("off_x", sw-w, -2)
 	} else {
 		offY = op.Const(s.SubScope("center_y"), float32((sh-h)/2))
 		offX = op.Const(s.SubScope("center_x"), float32((sw-w)/2))
@@ -93,7 +95,8 @@ func randomCrops(s *op.Scope, x tf.Output, sh, sw, h, w int64, crop, flip bool, 
 	}
 	var flipF tf.Output
 	if flip {
-		u := op.RandomUniform(s.SubScope("flip"), n, tf.Float, op.RandomUniformSeed(seed), op.RandomUniformSeed2(seed2+1))
+		fs := s.SubScope("flip")
+		u := op.StatelessRandomUniform(fs, n, StepOpSeed(fs, stepSeed, -3), op.StatelessRandomUniformDtype(tf.Float))
 		flipF = op.Cast(s.SubScope("flip"), op.Less(s.SubScope("flip"), u, op.Const(s.SubScope("half"), float32(0.5))), tf.Float)
 	} else {
 		flipF = op.Fill(s.SubScope("noflip"), n, zero)

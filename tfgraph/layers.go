@@ -25,8 +25,36 @@ type Ctx struct {
 	Training bool      // batch statistics and dropout when true
 	// Updates collects the ops a training step must also run (moving-average updates).
 	Updates *[]*tf.Operation
-	// Seed is the graph-level seed of the pass's random ops (dropout, crops).
+	// Seed is the run's seed; with StepSeed, it makes the pass's random ops (dropout) a
+	// function of (seed, step), see StepSeed.
 	Seed int64
+	// StepSeed, when set, is an int64 [2] tensor holding [seed, step], fed for every training
+	// step: the training pass draws its randomness with stateless ops from it, so that a run
+	// resumed from a checkpoint at step k draws what the uninterrupted run drew (no hidden
+	// random state lives in the session). Unset, random ops use the fixed seed [Seed, 0].
+	StepSeed tf.Output
+}
+
+// stepSeedStride separates the seeds of a pass's random ops: op k draws from
+// [seed, step + k*stepSeedStride]. Runs never reach 2^40 steps.
+const stepSeedStride = int64(1) << 40
+
+// opSeed returns the [2] int64 seed of a pass's next stateless random op: the step seed with
+// the op's own offset, so that no two ops (and no two steps) share a stream.
+func (c Ctx) opSeed(s *op.Scope) tf.Output {
+	k := c.Vars.nextSeed()
+	if c.StepSeed.Op == nil {
+		return op.Const(s.SubScope("seed"), []int64{c.Seed, k * stepSeedStride})
+	}
+	return StepOpSeed(s, c.StepSeed, k)
+}
+
+// StepOpSeed offsets a [seed, step] tensor for the k-th random op of a pass.
+func StepOpSeed(s *op.Scope, stepSeed tf.Output, k int64) tf.Output {
+	if s.Err() != nil {
+		return tf.Output{}
+	}
+	return op.Add(s.SubScope("seed"), stepSeed, op.Const(s.SubScope("seed_offset"), []int64{0, k * stepSeedStride}))
 }
 
 // Sub returns the context of a part of this layer, named name in both the op scope and the
@@ -221,8 +249,9 @@ func Dropout(c Ctx, x tf.Output, rate float64) tf.Output {
 	if c.S.Err() != nil || !c.Training || rate <= 0 {
 		return x
 	}
-	u := op.RandomUniform(c.S, op.Shape(c.S, x), tf.Float,
-		op.RandomUniformSeed(c.Seed), op.RandomUniformSeed2(c.Vars.nextSeed()))
+	// A stateless op, seeded from (seed, step): outside the gradient path (the mask only
+	// multiplies), and the same after a resume.
+	u := op.StatelessRandomUniform(c.S, op.Shape(c.S, x), c.opSeed(c.S), op.StatelessRandomUniformDtype(tf.Float))
 	keep := op.Cast(c.S, op.GreaterEqual(c.S, u, op.Const(c.S.SubScope("rate"), float32(rate))), tf.Float)
 	scaled := op.Mul(c.S.SubScope("scale"), x, op.Const(c.S.SubScope("inv_keep"), float32(1/(1-rate))))
 	return op.Mul(c.S, scaled, keep)

@@ -193,15 +193,29 @@ func TestRandomCrops_AreExactCrops(t *testing.T) {
 	}
 	xt, _ := floatTensor(src, n, sh, sh, 1)
 	x := op.Placeholder(root.SubScope("x"), tf.Float, op.PlaceholderShape(tf.MakeShape(-1, sh, sh, 1)))
-	y := randomCrops(root.SubScope("aug"), x, sh, sh, h, h, true, true, 1, 2)
+	seed := op.Placeholder(root.SubScope("seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
+	y := randomCrops(root.SubScope("aug"), x, sh, sh, h, h, true, true, seed)
 	sess := testSession(t, root)
-	flips := 0
-	for range 5 {
-		out, err := sess.Run(map[tf.Output]*tf.Tensor{x: xt}, []tf.Output{y}, nil)
+	run := func(step int64) []float32 {
+		st, _ := tf.NewTensor([]int64{1, step})
+		out, err := sess.Run(map[tf.Output]*tf.Tensor{x: xt, seed: st}, []tf.Output{y}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		got, _ := flatFloats(out[0])
+		return got
+	}
+	// The crops are a function of (seed, step): step 3 drawn again gives the same crops, the
+	// next step others.
+	if a, b := run(3), run(3); fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("step 3 drawn twice gave different crops")
+	}
+	if a, b := run(3), run(4); fmt.Sprint(a) == fmt.Sprint(b) {
+		t.Errorf("steps 3 and 4 drew the same crops and flips for all %d images", n)
+	}
+	flips := 0
+	for step := range int64(5) {
+		got := run(step)
 		for img := range n {
 			crop := got[img*h*h : (img+1)*h*h]
 			found := false

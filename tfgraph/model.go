@@ -74,7 +74,7 @@ func (a Architecture) Validate() error {
 	default:
 		return fmt.Errorf("tfgraph: unknown architecture %q (want inception, alexnet or mlp)", a.Arch)
 	}
-	if a.Dropout < 0 || a.Dropout >= 1 {
+	if !(a.Dropout >= 0 && a.Dropout < 1) { // NaN too
 		return fmt.Errorf("tfgraph: dropout rate %g must be in [0, 1)", a.Dropout)
 	}
 	return nil

@@ -50,6 +50,8 @@ type Model struct {
 	trainY, testY dataVar // labels
 
 	stepIndices       tf.Output // [batch] int32, rows of the training set
+	stepSeed          tf.Output // [2] int64: [Spec.Seed, step], the training pass's randomness
+	steps             int64     // SGD steps taken (or set by SetStep): the step fed to stepSeed
 	stepLoss          tf.Output // mean cross-entropy of the batch (without weight decay)
 	stepCorrect       tf.Output // number of correct predictions in the batch
 	step              *tf.Operation
@@ -111,16 +113,17 @@ func (m *Model) build(root *op.Scope) {
 	// Training pass.
 	ts := root.SubScope("train")
 	m.stepIndices = op.Placeholder(ts.SubScope("indices"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1)))
+	m.stepSeed = op.Placeholder(ts.SubScope("step_seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
 	x := m.train.gather(ts.SubScope("images"), m.stepIndices, tf.Float)
 	y := m.trainY.gather(ts.SubScope("labels"), m.stepIndices, tf.Int32)
 	if spec.Augment.On() {
 		x = randomCrops(ts.SubScope("augment"), x, sh, sw, spec.Height, spec.Width,
-			spec.Augment.RandomCrop, spec.Augment.Flip, spec.Seed, 1<<20)
+			spec.Augment.RandomCrop, spec.Augment.Flip, m.stepSeed)
 		x = WhitenImages(ts.SubScope("whiten"), x, spec.Height, spec.Width, spec.Channels)
 	}
 	x = setShape(ts.SubScope("input"), x, spec.Height, spec.Width, spec.Channels)
 	var bnUpdates []*tf.Operation
-	ctx := Ctx{S: ts.SubScope("net"), Vars: m.Vars, Training: true, Updates: &bnUpdates, Seed: spec.Seed}
+	ctx := Ctx{S: ts.SubScope("net"), Vars: m.Vars, Training: true, Updates: &bnUpdates, Seed: spec.Seed, StepSeed: m.stepSeed}
 	logits := spec.Arch.Logits(ctx, x, spec.Classes)
 	xent := CrossEntropy(ts.SubScope("xent"), logits, y, spec.Classes)
 	m.stepLoss = op.Mean(ts.SubScope("loss"), xent, op.Const(ts.SubScope("loss_axis"), []int32{0}))
@@ -254,9 +257,15 @@ func (m *Model) SetLearningRate(lr float64) error {
 	return nil
 }
 
+// SetStep sets the number of SGD steps taken so far, as after restoring a checkpoint saved at
+// that step: the next TrainStep draws the dropout masks, crops and flips of step n+1 of an
+// uninterrupted run.
+func (m *Model) SetStep(n int64) { m.steps = n }
+
 // TrainStep runs one SGD step on the training images at rows indices and returns the batch's
 // mean cross-entropy (before the update, without weight decay) and the fraction it classified
-// right. It is one Session.Run; the only data crossing from Go are the indices.
+// right. It is one Session.Run; the only data crossing from Go are the indices and the step's
+// seed [Spec.Seed, step], from which the step's dropout masks, crops and flips are drawn.
 func (m *Model) TrainStep(indices []int32) (loss, acc float64, err error) {
 	if !m.uploaded {
 		return 0, 0, ErrNotUploaded
@@ -265,10 +274,15 @@ func (m *Model) TrainStep(indices []int32) (loss, acc float64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.stepIndices: t}, []tf.Output{m.stepLoss, m.stepCorrect}, []*tf.Operation{m.step})
+	seed, err := tf.NewTensor([]int64{m.Spec.Seed, m.steps})
+	if err != nil {
+		return 0, 0, err
+	}
+	out, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.stepIndices: t, m.stepSeed: seed}, []tf.Output{m.stepLoss, m.stepCorrect}, []*tf.Operation{m.step})
 	if err != nil {
 		return 0, 0, fmt.Errorf("tfgraph: train step: %w", err)
 	}
+	m.steps++
 	loss = float64(out[0].Value().(float32))
 	acc = float64(out[1].Value().(float32)) / float64(len(indices))
 	return loss, acc, nil

@@ -1,6 +1,9 @@
 package tfgraph
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Spec says everything needed to build a training graph. It is plain data.
 type Spec struct {
@@ -68,9 +71,9 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("tfgraph: empty training set")
 	case s.Batch <= 0:
 		return fmt.Errorf("tfgraph: batch size %d must be positive", s.Batch)
-	case s.Momentum < 0 || s.Momentum >= 1:
+	case !(s.Momentum >= 0 && s.Momentum < 1): // NaN too
 		return fmt.Errorf("tfgraph: momentum %g must be in [0, 1)", s.Momentum)
-	case s.WeightDecay < 0:
+	case !(s.WeightDecay >= 0) || math.IsInf(s.WeightDecay, 1):
 		return fmt.Errorf("tfgraph: weight decay %g must not be negative", s.WeightDecay)
 	case !s.Device.Valid():
 		return fmt.Errorf("tfgraph: device %q: want auto, cpu or gpu", s.Device)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"path/filepath"
 
 	"rethink/experiments"
 )
@@ -10,6 +11,8 @@ import (
 // builds one per live run from the events; FromRecord builds one from a run folder.
 type Run struct {
 	Config experiments.Config
+	// ID tells runs apart whatever their names: the run folder's name ("" before it has one).
+	ID string
 	// LossStep and Loss are the curve of Figure 1a: the batch losses (StepProgress) or the epochs'
 	// training loss, at their step.
 	LossStep, Loss []float64
@@ -29,7 +32,7 @@ type Run struct {
 
 // FromRecord turns a stored run into a Run, as if it had just run.
 func FromRecord(r experiments.RunRecord) Run {
-	run := Run{Config: r.Config, Epochs: r.Metrics, FitStep: -1, Started: true, Done: true}
+	run := Run{Config: r.Config, ID: filepath.Base(r.Dir), Epochs: r.Metrics, FitStep: -1, Started: true, Done: true}
 	for _, m := range r.Metrics {
 		run.LossStep = append(run.LossStep, float64(m.Step))
 		run.Loss = append(run.Loss, m.TrainLoss)

@@ -78,15 +78,20 @@ func (e Export) WriteTo(dir string) ([]string, error) {
 	return files, nil
 }
 
-// WriteMetrics writes the metrics of every epoch of every run as one CSV, with the run's label
-// in the first column.
+// WriteMetrics writes the metrics of every epoch of every run as one CSV: the run's ID (its
+// folder, or its place in the list before it has one) in the first column, its label in the
+// second. Runs are told apart by ID, never by name.
 func WriteMetrics(w io.Writer, runs []Run) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"run", "epoch", "step", "train_loss", "train_acc", "test_loss", "test_acc", "learning_rate", "images_per_sec", "seconds"})
+	cw.Write([]string{"run_id", "run", "epoch", "step", "train_loss", "train_acc", "test_loss", "test_acc", "learning_rate", "images_per_sec", "seconds"})
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
-	for _, r := range runs {
+	for i, r := range runs {
+		id := r.ID
+		if id == "" {
+			id = fmt.Sprintf("run-%d", i+1)
+		}
 		for _, m := range r.Epochs {
-			cw.Write([]string{r.Label(), strconv.Itoa(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TrainAcc),
+			cw.Write([]string{id, r.Label(), strconv.Itoa(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TrainAcc),
 				f(m.TestLoss), f(m.TestAcc), f(m.LearningRate), f(m.ImagesPerSec), f(m.Seconds)})
 		}
 	}

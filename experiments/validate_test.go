@@ -1,0 +1,135 @@
+package experiments
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"rethink/experiments/data"
+)
+
+// TestValidate_RejectsNonFiniteSettings: NaN and infinities in any number setting are refused
+// by Validate, naming the setting, before a run folder exists.
+func TestValidate_RejectsNonFiniteSettings(t *testing.T) {
+	for _, key := range []string{"learning_rate", "lr_decay", "p", "momentum", "weight_decay", "fit_threshold", "dropout"} {
+		for _, v := range []string{"NaN", "+Inf", "-Inf"} {
+			c := DefaultConfig()
+			c.Randomization.Mode = data.PartialLabels
+			if err := c.Set(key, v); err != nil {
+				t.Fatalf("Set(%s, %s): %v", key, v, err)
+			}
+			err := c.Validate()
+			if err == nil {
+				t.Errorf("%s = %s passes Validate", key, v)
+				continue
+			}
+			if !strings.Contains(err.Error(), key) && !strings.Contains(err.Error(), strings.ReplaceAll(key, "_", " ")) {
+				t.Errorf("%s = %s: error %q does not name the setting", key, v, err)
+			}
+		}
+	}
+}
+
+// TestValidate_RejectsNegativeCounts: negative threads, decay steps, max steps and cadences.
+func TestValidate_RejectsNegativeCounts(t *testing.T) {
+	for _, key := range []string{"threads", "decay_steps", "max_steps", "filter_every", "checkpoint_every"} {
+		c := DefaultConfig()
+		switch key {
+		case "filter_every":
+			c.FilterEvery = -1
+		case "checkpoint_every":
+			c.CheckpointEvery = -1
+		default:
+			if err := c.Set(key, "-3"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), strings.ReplaceAll(key, "_", " ")) {
+			t.Errorf("%s = -3: Validate gives %v, want an error naming it", key, err)
+		}
+	}
+}
+
+// TestRun_EmptyTrainingSplitRefused names the empty split before any training.
+func TestRun_EmptyTrainingSplitRefused(t *testing.T) {
+	ds := bars(16, 4, 1)
+	ds.Train = data.Set{H: 8, W: 8, C: 1}
+	root := t.TempDir()
+	evs, sum, err := collect(t, context.Background(), tinyConfig(), Options{ResultsDir: root, Dataset: ds})
+	if err == nil || sum.Status != StatusFailed || !strings.Contains(err.Error(), "training split") {
+		t.Fatalf("empty training split: err = %v, status %q; want a failure naming the training split", err, sum.Status)
+	}
+	for _, e := range evs {
+		if _, ok := e.(EpochDone); ok {
+			t.Errorf("trained with an empty training split")
+		}
+	}
+}
+
+// TestReadConfig_RejectsUnknownFields: a typo in a config file is an error naming the field,
+// not a run with the default.
+func TestReadConfig_RejectsUnknownFields(t *testing.T) {
+	path := t.TempDir() + "/c.json"
+	if err := os.WriteFile(path, []byte(`{"epochs": 3, "learning_rat": 0.1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadConfig(path); err == nil || !strings.Contains(err.Error(), "learning_rat") {
+		t.Errorf("ReadConfig with a misspelt field: err = %v, want one naming learning_rat", err)
+	}
+	if err := os.WriteFile(path, []byte(`{"epochs": 3, "learning_rate": 0.1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := ReadConfig(path); err != nil || c.Epochs != 3 || c.LearningRate != 0.1 {
+		t.Errorf("ReadConfig of a good file: %+v, %v", c, err)
+	}
+}
+
+// TestRun_SizesLargerThanTheData: a train_size or test_size beyond the data set runs on all of
+// it with a warning, and config.json records the sizes used; a batch larger than the training
+// set is refused.
+func TestRun_SizesLargerThanTheData(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs, cfg.TrainSize, cfg.TestSize = 1, 1000, 500
+	evs, _, err := collect(t, context.Background(), cfg, Options{ResultsDir: t.TempDir(), Dataset: bars(32, 8, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := evs[0].(Started)
+	if len(st.Warnings) != 2 || !strings.Contains(st.Warnings[0], "1000") || !strings.Contains(st.Warnings[0], "32") {
+		t.Errorf("warnings = %q, want two saying what was asked and what was used", st.Warnings)
+	}
+	rec, err := ReadRun(st.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Config.TrainSize != 32 || rec.Config.TestSize != 8 {
+		t.Errorf("config.json records train_size %d, test_size %d; want the 32 and 8 used", rec.Config.TrainSize, rec.Config.TestSize)
+	}
+
+	cfg = tinyConfig()
+	cfg.Batch = 64
+	root := t.TempDir()
+	_, _, err = collect(t, context.Background(), cfg, Options{ResultsDir: root, Dataset: bars(32, 8, 1)})
+	if err == nil || !strings.Contains(err.Error(), "batch") || !strings.Contains(err.Error(), "32") {
+		t.Errorf("batch 64 on 32 training images: err = %v, want a refusal naming both", err)
+	}
+}
+
+func TestCheckRunFlags(t *testing.T) {
+	for _, tc := range []struct {
+		preset, config, resume bool
+		sets                   int
+		rest                   []string
+		ok                     bool
+	}{
+		{preset: true, ok: true}, {config: true, sets: 2, ok: true}, {resume: true, ok: true}, {ok: true},
+		{preset: true, config: true}, {resume: true, sets: 1}, {resume: true, preset: true}, {resume: true, config: true},
+		{preset: true, rest: []string{"extra", "--set", "epochs=1"}},
+	} {
+		err := CheckRunFlags(tc.preset, tc.config, tc.resume, tc.sets, tc.rest)
+		if (err == nil) != tc.ok {
+			t.Errorf("%+v: err = %v, want ok=%v", tc, err, tc.ok)
+		}
+	}
+}
