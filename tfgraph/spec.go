@@ -21,6 +21,11 @@ type Spec struct {
 	Device string
 	// Threads bounds TensorFlow's intra-op and inter-op thread pools (0: TensorFlow's default).
 	Threads int
+	// Target is the session target of the TensorFlow server that runs the graph
+	// ("grpc://host:port", see Server), "" for this process. On a worker the data, the training
+	// and the evaluation stay there, the worker's own thread pools apply (Threads is ignored),
+	// and checkpoints are written on this machine.
+	Target string
 }
 
 func (s *Spec) withDefaults() {
