@@ -54,6 +54,8 @@ type Summary struct {
 	ThresholdStep int     `json:"threshold_step"`
 	Seconds       float64 `json:"seconds"`
 	Finished      string  `json:"finished,omitempty"` // RFC 3339
+	// Dir is the run's folder ("" if it was never made); not written into summary.json.
+	Dir string `json:"-"`
 }
 
 // Status values of a Summary.

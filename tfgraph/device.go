@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	pb "github.com/wamuir/graft/tensorflow/core/protobuf/for_core_protos_go_proto"
@@ -34,10 +35,13 @@ func sessionOptions(device string, threads int) (*tf.SessionOptions, error) {
 
 // openSession opens a session on g, in this process or (target not "") on a worker, and
 // reports the devices it sees and the one the model uses.
-func openSession(g *tf.Graph, device string, threads int, target string) (*tf.Session, []tf.Device, string, error) {
+func openSession(g *tf.Graph, device string, threads int, target string, timeout time.Duration) (*tf.Session, []tf.Device, string, error) {
 	opts, err := sessionOptions(device, threads)
 	if target != "" {
-		opts, err = remoteSessionOptions(target, true, RemoteTimeout)
+		if timeout <= 0 {
+			timeout = RemoteTimeout
+		}
+		opts, err = remoteSessionOptions(target, true, timeout)
 	}
 	if err != nil {
 		return nil, nil, "", err
@@ -107,7 +111,7 @@ func ListDevices() ([]DeviceInfo, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	sess, devices, used, err := openSession(g, "auto", 0, "")
+	sess, devices, used, err := openSession(g, "auto", 0, "", 0)
 	if err != nil {
 		return nil, "", err
 	}

@@ -83,7 +83,7 @@ func New(spec Spec) (*Model, error) {
 		return nil, fmt.Errorf("tfgraph: build %s: %w", spec.Arch, err)
 	}
 	m.Graph = g
-	sess, devices, device, err := openSession(g, spec.Device, spec.Threads, spec.Target)
+	sess, devices, device, err := openSession(g, spec.Device, spec.Threads, spec.Target, spec.Timeout)
 	if err != nil {
 		return nil, err
 	}

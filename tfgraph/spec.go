@@ -1,6 +1,9 @@
 package tfgraph
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Spec says everything needed to build a training graph. It is plain data.
 type Spec struct {
@@ -26,6 +29,9 @@ type Spec struct {
 	// and the evaluation stay there, the worker's own thread pools apply (Threads is ignored),
 	// and checkpoints are written on this machine.
 	Target string
+	// Timeout bounds every call to the worker of Target (0: RemoteTimeout). TensorFlow's client
+	// waits for a lost worker until it passes: it is how long a killed worker takes to notice.
+	Timeout time.Duration
 }
 
 func (s *Spec) withDefaults() {

@@ -23,10 +23,11 @@ const (
 	versionSharedName = "version"
 )
 
-// RemoteTimeout bounds every call a training session makes to its worker (TensorFlow's
-// operation_timeout_in_ms): a worker that vanishes without closing its connections is given up
-// after it. A killed worker process is noticed at once, without waiting for it.
-var RemoteTimeout = 30 * time.Minute
+// RemoteTimeout is the default bound of every call a model makes to its worker (TensorFlow's
+// operation_timeout_in_ms; see Spec.Timeout): a training step, an evaluation batch, the data
+// upload. TensorFlow's client retries a worker that stopped answering, or died, until this
+// passes, so it is also how long a lost worker takes to be noticed.
+const RemoteTimeout = 5 * time.Minute
 
 // ErrWorker is wrapped by the errors of workers that cannot be reached or refuse a client: no
 // server at the address, not a rethink worker, or another version.
