@@ -28,6 +28,7 @@ usage:
   rethink devices                 the devices TensorFlow sees, and the one a run uses
   rethink version                 versions of rethink and of the TensorFlow library
   rethink sweep [flags]           label-corruption sweep: models x p (Figures 1b and 1c)
+  rethink serve [flags]           a worker for run and sweep --workers (TensorFlow's gRPC server)
   rethink report DIR              plots (PNG, SVG) and tables (CSV) of the runs in DIR, beside the paper's numbers
   rethink data download cifar10   download CIFAR-10 (resumable, MD5-checked) into the data folder
   rethink demo                    the quick Figure 1a preset, headless (what make run does without a display)
@@ -44,6 +45,8 @@ func dispatch(args []string) error {
 		return cmdData(args[1:])
 	case "sweep":
 		return cmdSweep(args[1:])
+	case "serve":
+		return cmdServe(args[1:])
 	case "report":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: rethink report DIR")
@@ -60,7 +63,7 @@ func dispatch(args []string) error {
 	case "devices":
 		return cmdDevices()
 	case "version", "--version":
-		fmt.Printf("rethink 0.1.0\nTensorFlow %s (C library)\n", tfgraph.Version())
+		fmt.Printf("rethink %s\nTensorFlow %s (C library)\n", experiments.Version, tfgraph.Version())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Print(usage)
@@ -83,6 +86,7 @@ func cmdRun(args []string) error {
 	resume := fs.String("resume", "", "continue the run in this folder from its last checkpoint")
 	var sets setFlags
 	fs.Var(&sets, "set", "change a setting, key=value (repeatable), e.g. --set epochs=5 --set mode=random-labels")
+	wf := addWorkerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,8 +94,7 @@ func cmdRun(args []string) error {
 	defer stop()
 	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
 	if *resume != "" {
-		_, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
-		return err
+		return wf.runAll(ctx, nil, opts, experiments.Preset{})
 	}
 	var runs []experiments.Config
 	var p experiments.Preset
@@ -118,7 +121,7 @@ func cmdRun(args []string) error {
 	if err := applySets(runs, sets); err != nil {
 		return err
 	}
-	return runAll(ctx, runs, opts, p)
+	return wf.runAll(ctx, runs, opts, p)
 }
 
 func applySets(runs []experiments.Config, sets []string) error {
@@ -202,6 +205,7 @@ func cmdSweep(args []string) error {
 	base := fs.String("preset", "", "take the other settings from this preset's first run (default: the quick MNIST setup)")
 	var sets setFlags
 	fs.Var(&sets, "set", "change a setting of every run, key=value (repeatable)")
+	wf := addWorkerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -224,7 +228,7 @@ func cmdSweep(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
+	return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
 }
 
 func printSummaries(sums []experiments.Summary, p experiments.Preset) {
