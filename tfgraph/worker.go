@@ -33,11 +33,13 @@ const RemoteTimeout = 5 * time.Minute
 // server at the address, not a rethink worker, or another version.
 var ErrWorker = errors.New("tfgraph: worker unusable")
 
-// remoteSessionOptions is the session config for a worker at target: isolated state, a
-// timeout on every call, soft placement.
+// remoteSessionOptions is the session config for a worker at target: isolated state (or the
+// server's shared state, for the version), a timeout on every call, soft placement.
 func remoteSessionOptions(target string, isolate bool, timeout time.Duration) (*tf.SessionOptions, error) {
+	// The RPC path even to a server in this process (tests, benchmarks), as to any other.
 	cfg := &pb.ConfigProto{AllowSoftPlacement: true, IsolateSessionState: isolate,
-		OperationTimeoutInMs: max(timeout.Milliseconds(), 1)}
+		OperationTimeoutInMs: max(timeout.Milliseconds(), 1),
+		RpcOptions:           &pb.RPCOptions{UseRpcForInprocessMaster: true}}
 	b, err := proto.Marshal(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: session config: %w", err)
