@@ -83,7 +83,8 @@ type job struct {
 // version are refused at the start (a note says why) and the others carry the runs; with none
 // left it fails before running anything. A worker lost during a run is dropped and its run
 // continues from its last checkpoint, in the same folder, on a worker still alive (from the
-// start if it had none yet). Run folders are made under opts.ResultsDir on this machine.
+// start if it had none yet). Run folders are made under opts.ResultsDir on this machine;
+// opts.ResumeDir, when set, is the folder of the one run given (its Config is ignored).
 //
 // events, if not nil, receives every run's events and the scheduler's notes, one call at a
 // time, from the goroutines that drive the runs: it must return quickly. The error, when not
