@@ -32,7 +32,7 @@ func cmdServe(args []string) error {
 		if !*allowRemote {
 			return fmt.Errorf("serve --listen %s: not a loopback address. TensorFlow's gRPC server has neither authentication nor encryption: anyone who reaches the port can run any graph on it, including ones that read and write files. Serve on 127.0.0.1 and reach it through an SSH tunnel (see the README), or pass --allow-remote on a private network you trust", *listen)
 		}
-		fmt.Fprintf(os.Stderr, "WARNING: serving on %s. TensorFlow's gRPC server has neither authentication nor encryption: anyone who reaches this port can run any graph here, including ones that read and write this machine's files. Use it only on a private network you trust, or serve on 127.0.0.1 behind an SSH tunnel.\n", *listen)
+		fmt.Fprintf(os.Stderr, "WARNING: serving on %s, that is on every interface of this machine (TensorFlow binds 0.0.0.0). TensorFlow's gRPC server has neither authentication nor encryption: anyone who reaches this port can run any graph here, including ones that read and write this machine's files. Use it only on a private network you trust, or serve on 127.0.0.1 behind an SSH tunnel.\n", *listen)
 	}
 	srv, devs, err := experiments.StartWorker(experiments.WorkerOptions{Listen: *listen, Device: *device, Threads: *threads})
 	if err != nil {

@@ -78,7 +78,8 @@ func NewServer(opts ServerOptions) (*Server, error) {
 	defer C.TF_DeleteStatus(status)
 	cb := C.CBytes(b)
 	defer C.free(cb)
-	s := C.TF_NewServer(cb, C.size_t(len(b)), status)
+	var s *C.TF_Server
+	withLoopbackOnly(IsLoopback(addr), func() { s = C.TF_NewServer(cb, C.size_t(len(b)), status) })
 	if err := statusErr(status); err != nil {
 		return nil, fmt.Errorf("tfgraph: new server at %s: %w", addr, err)
 	}

@@ -166,3 +166,37 @@ func TestServer_RemoteModelMatchesLocal(t *testing.T) {
 		}
 	}
 }
+
+// TensorFlow binds its gRPC server to every interface; a server on a loopback address must not
+// be reachable through this machine's other addresses (see loopback.c).
+func TestServer_LoopbackOnly(t *testing.T) {
+	s := sharedServer(t)
+	_, port, err := net.SplitHostPort(strings.TrimPrefix(s.Target(), "grpc://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := net.DialTimeout("tcp", net.JoinHostPort("127.0.0.1", port), 5*time.Second); err != nil {
+		t.Fatalf("server not reachable on 127.0.0.1: %v", err)
+	} else {
+		c.Close()
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := 0
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+			continue
+		}
+		tried++
+		if c, err := net.DialTimeout("tcp", net.JoinHostPort(ipn.IP.String(), port), 2*time.Second); err == nil {
+			c.Close()
+			t.Errorf("server on a loopback address answers on %s", ipn.IP)
+		}
+	}
+	if tried == 0 {
+		t.Skip("this machine has no address besides loopback to try the server on")
+	}
+}
