@@ -9,7 +9,7 @@ export TF_ENABLE_ONEDNN_OPTS ?= 1
 TAGS := migrated_fynedo
 GO ?= go
 
-.PHONY: all setup build run test screenshots bench bench-step package clean
+.PHONY: all setup build run test screenshots bench bench-step bench-workers package clean
 
 all: build
 
@@ -53,6 +53,11 @@ bench: setup
 # One training step of each model, as a Go benchmark (no peers).
 bench-step: setup
 	$(GO) test -tags $(TAGS) -run '^$$' -bench 'TrainStep' -benchtime 3s ./tfgraph/
+
+# The MLP step in process and on a loopback worker (rethink serve), then sweep wall time on 1 and 2 local workers.
+bench-workers: build
+	$(GO) test -tags $(TAGS) -run '^$$' -bench 'WorkerStep' -benchtime 40x -count 3 ./tfgraph/
+	scripts/measure-workers bin/rethink
 
 # An installable archive for Linux (fyne.io/tools) of the desktop app (its metadata:
 # app/rethink-app/FyneApp.toml).

@@ -39,6 +39,7 @@ func init() {
 		{name: "devices", short: "the devices TensorFlow sees, and the one a run uses", run: noArgs("devices", cmdDevices)},
 		{name: "version", short: "versions of rethink and of the TensorFlow library", run: noArgs("version", cmdVersion)},
 		{name: "sweep", args: "[flags]", short: "label-corruption sweep: models x p (Figures 1b and 1c)", run: cmdSweep},
+		{name: "serve", args: "[flags]", short: "a worker for run and sweep --workers (TensorFlow's gRPC server; serve --help)", run: cmdServe},
 		{name: "report", args: "DIR", short: "plots (PNG, SVG) and tables (CSV) of the runs in DIR, beside the paper's numbers", run: cmdReport},
 		{name: "data", args: "download cifar10 | where", short: "download CIFAR-10 (resumable, MD5-checked) into the data folder", run: cmdData},
 		{name: "demo", short: "the quick Figure 1a preset, headless (what make run does without a display)",
@@ -96,7 +97,7 @@ func noArgs(name string, f func() error) func([]string) error {
 }
 
 func cmdVersion() error {
-	fmt.Printf("rethink 0.1.0\nTensorFlow %s (C library)\n", tfgraph.Version())
+	fmt.Printf("rethink %s\nTensorFlow %s (C library)\n", experiments.Version, tfgraph.Version())
 	return nil
 }
 
@@ -143,6 +144,7 @@ func cmdRun(args []string) error {
 	resume := fs.String("resume", "", "continue the run in this folder from its last checkpoint")
 	var sets setFlags
 	fs.Var(&sets, "set", "change a setting, key=value (repeatable), e.g. --set epochs=5 --set mode=random-labels")
+	wf := addWorkerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -153,6 +155,9 @@ func cmdRun(args []string) error {
 	defer stop()
 	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
 	if *resume != "" {
+		if *wf.list != "" {
+			return wf.runAll(ctx, nil, opts, experiments.Preset{})
+		}
 		sum, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
 		if errors.Is(err, experiments.ErrFinished) { // nothing trained, nothing written
 			fmt.Println(strings.TrimPrefix(err.Error(), "experiments: "))
@@ -186,7 +191,7 @@ func cmdRun(args []string) error {
 	if err := applySets(runs, sets); err != nil {
 		return err
 	}
-	return runAll(ctx, runs, opts, p)
+	return wf.runAll(ctx, runs, opts, p)
 }
 
 func applySets(runs []experiments.Config, sets []string) error {
@@ -278,6 +283,7 @@ func cmdSweep(args []string) error {
 	base := fs.String("preset", "", "take the other settings from this preset's first run (default: the quick MNIST setup)")
 	var sets setFlags
 	fs.Var(&sets, "set", "change a setting of every run, key=value (repeatable)")
+	wf := addWorkerFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -300,7 +306,7 @@ func cmdSweep(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
+	return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
 }
 
 func printSummaries(sums []experiments.Summary, p experiments.Preset) {

@@ -56,6 +56,8 @@ type Summary struct {
 	Finished      string  `json:"finished,omitempty"` // RFC 3339
 	// Warnings are problems that did not stop the run, e.g. TensorBoard events left incomplete.
 	Warnings []string `json:"warnings,omitempty"`
+	// Dir is the run's folder ("" if it was never made); not written into summary.json.
+	Dir string `json:"-"`
 }
 
 // Status is where a run stands, as summary.json records it.

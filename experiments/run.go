@@ -31,6 +31,12 @@ type Options struct {
 	Dataset *data.Dataset
 	// ProgressInterval is the least time between two StepProgress events (0: 100 ms).
 	ProgressInterval time.Duration
+	// Target runs the training on a worker (rethink serve) at this session target,
+	// "grpc://host:port" ("": in this process); the run folder stays on this machine.
+	Target string
+	// WorkerTimeout bounds every call to the worker (0: tfgraph.RemoteTimeout): a lost worker
+	// is noticed when it passes.
+	WorkerTimeout time.Duration
 }
 
 // DefaultResultsDir is $RETHINK_RESULTS, else ./results.
@@ -230,7 +236,9 @@ func (r *runner) build(ctx context.Context, cfg *Config, resumed bool) (*tfgraph
 	if err := checkSplits(*cfg, p); err != nil {
 		return nil, Prepared{}, err
 	}
-	m, err := tfgraph.New(cfg.Spec(p))
+	spec := cfg.Spec(p)
+	spec.Target, spec.Timeout = r.opts.Target, r.opts.WorkerTimeout
+	m, err := tfgraph.New(spec)
 	if err != nil {
 		return nil, Prepared{}, err
 	}
@@ -480,6 +488,7 @@ func (r *runner) finish(err error) (Summary, error) {
 	if err != nil {
 		r.sum.Error = err.Error()
 	}
+	r.sum.Dir = r.dir
 	r.sum.Seconds = time.Since(r.start).Seconds()
 	r.sum.Finished = time.Now().Format(time.RFC3339)
 	if r.dir != "" {

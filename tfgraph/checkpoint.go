@@ -29,6 +29,7 @@ func (m *Model) buildCheckpoint(s *op.Scope) {
 	if s.Err() != nil {
 		return
 	}
+	m.restored = restored
 	assigns := make([]*tf.Operation, len(m.saveable))
 	for i, v := range m.saveable {
 		assigns[i] = op.AssignVariableOp(s.SubScope("assign"), v.Handle, restored[i])
@@ -52,7 +53,7 @@ func (m *Model) Save(prefix string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.savePrefix: t}, nil, []*tf.Operation{m.save}); err != nil {
+	if err := m.writeCheckpoint(t); err != nil {
 		return fmt.Errorf("tfgraph: save checkpoint %s: %w", prefix, err)
 	}
 	for _, suffix := range []string{".data-00000-of-00001", ".index"} {
@@ -73,7 +74,7 @@ func (m *Model) Restore(prefix string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.sess.Run(map[tf.Output]*tf.Tensor{m.savePrefix: t}, nil, []*tf.Operation{m.restore}); err != nil {
+	if err := m.readCheckpoint(t); err != nil {
 		return fmt.Errorf("tfgraph: restore checkpoint %s: %w", prefix, err)
 	}
 	return nil

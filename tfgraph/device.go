@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	pb "github.com/wamuir/graft/tensorflow/core/protobuf/for_core_protos_go_proto"
@@ -32,9 +33,16 @@ func sessionOptions(device string, threads int) (*tf.SessionOptions, error) {
 	return &tf.SessionOptions{Config: b}, nil
 }
 
-// openSession opens a session on g and reports the devices it sees and the one the model uses.
-func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Device, string, error) {
+// openSession opens a session on g, in this process or (target not "") on a worker, and
+// reports the devices it sees and the one the model uses.
+func openSession(g *tf.Graph, device string, threads int, target string, timeout time.Duration) (*tf.Session, []tf.Device, string, error) {
 	opts, err := sessionOptions(device, threads)
+	if target != "" {
+		if timeout <= 0 {
+			timeout = RemoteTimeout
+		}
+		opts, err = remoteSessionOptions(target, true, timeout)
+	}
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -51,6 +59,10 @@ func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Dev
 	if used == "" {
 		sess.Close()
 		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s). This library is the CPU build, or no NVIDIA driver is loaded: run scripts/setup --gpu on a machine with an NVIDIA GPU, or choose device auto or cpu", device, deviceNames(devices))
+	}
+	if target != "" && device == "cpu" && pickDevice(devices, "auto") != pickDevice(devices, "cpu") {
+		sess.Close()
+		return nil, nil, "", fmt.Errorf("tfgraph: device cpu: the worker at %s offers a GPU (%s); to train on its CPU, start it with rethink serve --device cpu", target, deviceNames(devices))
 	}
 	return sess, devices, used, nil
 }
@@ -99,7 +111,7 @@ func ListDevices() ([]DeviceInfo, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	sess, devices, used, err := openSession(g, "auto", 0)
+	sess, devices, used, err := openSession(g, "auto", 0, "", 0)
 	if err != nil {
 		return nil, "", err
 	}

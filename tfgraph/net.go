@@ -65,6 +65,8 @@ type Model struct {
 	savePrefix    tf.Output
 	save, restore *tf.Operation
 	saveable      []*Variable
+	restored      []tf.Output // RestoreV2's outputs, fed directly by remote restores
+	local         *localCheckpoint
 	initOps       []*tf.Operation
 }
 
@@ -83,7 +85,7 @@ func New(spec Spec) (*Model, error) {
 		return nil, fmt.Errorf("tfgraph: build %s: %w", spec.Arch, err)
 	}
 	m.Graph = g
-	sess, devices, device, err := openSession(g, string(spec.Device), spec.Threads)
+	sess, devices, device, err := openSession(g, string(spec.Device), spec.Threads, spec.Target, spec.Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -372,5 +374,9 @@ func (m *Model) Close() error {
 	}
 	err := m.sess.Close()
 	m.sess = nil
+	if m.local != nil {
+		m.local.sess.Close()
+		m.local = nil
+	}
 	return err
 }

@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"fmt"
 	"math"
+	"time"
 )
 
 // Spec says everything needed to build a training graph. It is plain data.
@@ -24,6 +25,14 @@ type Spec struct {
 	Device Device
 	// Threads bounds TensorFlow's intra-op and inter-op thread pools (0: TensorFlow's default).
 	Threads int
+	// Target is the session target of the TensorFlow server that runs the graph
+	// ("grpc://host:port", see Server), "" for this process. On a worker the data, the training
+	// and the evaluation stay there, the worker's own thread pools apply (Threads is ignored),
+	// and checkpoints are written on this machine.
+	Target string
+	// Timeout bounds every call to the worker of Target (0: RemoteTimeout). TensorFlow's client
+	// waits for a lost worker until it passes: it is how long a killed worker takes to notice.
+	Timeout time.Duration
 }
 
 // Device says where a model runs: DeviceAuto (a GPU when TensorFlow sees one, else the CPU),

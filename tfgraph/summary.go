@@ -75,7 +75,7 @@ func NewSummaryWriter(dir string) (*SummaryWriter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: summary writer graph: %w", err)
 	}
-	sess, _, _, err := openSession(g, "cpu", 1)
+	sess, _, _, err := openSession(g, "cpu", 1, "", 0)
 	if err != nil {
 		return nil, err
 	}
