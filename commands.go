@@ -60,7 +60,7 @@ func dispatch(args []string) error {
 	case "devices":
 		return cmdDevices()
 	case "version", "--version":
-		fmt.Printf("rethink 0.1.0\nTensorFlow %s (C library)\n", tfgraph.Version())
+		fmt.Printf("rethink 0.1.0\n%s\n", tfgraph.BuildReport())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Print(usage)
@@ -315,8 +315,9 @@ func cmdDevices() error {
 		fmt.Printf("%s %-4s %s (%d MB)\n", mark, d.Type, d.Name, d.MemoryBytes>>20)
 	}
 	fmt.Printf("runs use: %s\n", used)
+	fmt.Println(tfgraph.BuildReport())
 	if !strings.Contains(used, "GPU") {
-		fmt.Println("no GPU visible: this is the CPU build of TensorFlow (scripts/setup --gpu installs the GPU build on Linux with an NVIDIA GPU)")
+		fmt.Println("no GPU visible: " + tfgraph.WhyNoGPU())
 	}
 	return nil
 }

@@ -15,11 +15,18 @@ func Version() string { return tf.Version() }
 
 // sessionOptions serializes the ConfigProto for a device choice and thread count. "cpu" hides
 // every GPU from the session; "auto" and "gpu" leave TensorFlow's placement, which puts ops with
-// a GPU kernel on the first GPU when there is one.
+// a GPU kernel on the first GPU when there is one, and set how much GPU memory TensorFlow takes
+// (gpuMemory).
 func sessionOptions(device string, threads int) (*tf.SessionOptions, error) {
 	cfg := &pb.ConfigProto{AllowSoftPlacement: true}
 	if device == "cpu" {
 		cfg.DeviceCount = map[string]int32{"GPU": 0}
+	} else {
+		gpu, err := gpuMemory()
+		if err != nil {
+			return nil, err
+		}
+		cfg.GpuOptions = gpu
 	}
 	if threads > 0 {
 		cfg.IntraOpParallelismThreads = int32(threads)
@@ -40,6 +47,13 @@ func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Dev
 	}
 	sess, err := tf.NewSession(g, opts)
 	if err != nil {
+		if device != "cpu" {
+			if b, berr := LoadedBuild(); berr == nil && b.CUDA {
+				// A GPU that TensorFlow sees but cannot initialise fails every session
+				// ("cudaGetDevice() failed"); the CPU still works.
+				return nil, nil, "", fmt.Errorf("tfgraph: new session: %w. TensorFlow's CUDA build could not start on the GPU; %s", err, WhyNoGPU())
+			}
+		}
 		return nil, nil, "", fmt.Errorf("tfgraph: new session: %w", err)
 	}
 	devices, err := sess.ListDevices()
@@ -50,7 +64,7 @@ func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Dev
 	used := pickDevice(devices, device)
 	if used == "" {
 		sess.Close()
-		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s). This library is the CPU build, or no NVIDIA driver is loaded: run scripts/setup --gpu on a machine with an NVIDIA GPU, or choose device auto or cpu", device, deviceNames(devices))
+		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s): %s Or choose device auto, which falls back to the CPU", device, deviceNames(devices), WhyNoGPU())
 	}
 	return sess, devices, used, nil
 }
