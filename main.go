@@ -6,9 +6,12 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"rethink/quiet"
 )
 
 func main() {
+	quiet.Release() // stderr held since start-up, less TensorFlow's and Fyne's load-time noise
 	if err := reexecWithTFEnv(); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}

@@ -51,7 +51,8 @@ func openSession(g *tf.Graph, device string, threads int) (*tf.Session, []tf.Dev
 			if b, berr := LoadedBuild(); berr == nil && b.CUDA {
 				// A GPU that TensorFlow sees but cannot initialise fails every session
 				// ("cudaGetDevice() failed"); the CPU still works.
-				return nil, nil, "", fmt.Errorf("tfgraph: new session: %w. TensorFlow's CUDA build could not start on the GPU; %s", err, WhyNoGPU())
+				noteGPUStartError(err)
+				return nil, nil, "", &gpuStartFailed{err: err, why: WhyNoGPU()}
 			}
 		}
 		return nil, nil, "", fmt.Errorf("tfgraph: new session: %w", err)
@@ -114,6 +115,11 @@ func ListDevices() ([]DeviceInfo, string, error) {
 		return nil, "", err
 	}
 	sess, devices, used, err := openSession(g, "auto", 0)
+	if err != nil && gpuStartError() != nil {
+		// The CUDA build with a GPU it cannot start: list what the CPU session sees;
+		// WhyNoGPU says what went wrong.
+		sess, devices, used, err = openSession(g, "cpu", 0)
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -124,3 +130,13 @@ func ListDevices() ([]DeviceInfo, string, error) {
 	}
 	return out, used, nil
 }
+
+// gpuStartFailed is the error of a session TensorFlow's CUDA build could not start on the GPU:
+// it reads as the explanation (which quotes TensorFlow's error) and unwraps to TensorFlow's error.
+type gpuStartFailed struct {
+	err error
+	why string
+}
+
+func (e *gpuStartFailed) Error() string { return "tfgraph: new session: " + e.why }
+func (e *gpuStartFailed) Unwrap() error { return e.err }

@@ -107,6 +107,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -320,7 +321,39 @@ func WhyNoGPU() string {
 	if !b.CUDA {
 		return "this is the CPU build of TensorFlow: it never uses a GPU. On Linux with an NVIDIA GPU, scripts/setup --gpu installs the CUDA build (then make build)."
 	}
-	return ProbeGPU(b.LibDir).Explain(b)
+	st := ProbeGPU(b.LibDir)
+	if err := gpuStartError(); err != nil && st.Problem == GPUUsable {
+		return st.startFailed(err)
+	}
+	return st.Explain(b)
+}
+
+var startErr struct {
+	sync.Mutex
+	err error
+}
+
+// noteGPUStartError keeps the error of a session that failed to start on the GPU, for WhyNoGPU.
+func noteGPUStartError(err error) {
+	startErr.Lock()
+	startErr.err = err
+	startErr.Unlock()
+}
+
+func gpuStartError() error {
+	startErr.Lock()
+	defer startErr.Unlock()
+	return startErr.err
+}
+
+// startFailed explains a GPU that the driver reports but on which TensorFlow could not start.
+func (s GPUStatus) startFailed(err error) string {
+	var devs []string
+	for _, d := range s.Devices {
+		devs = append(devs, fmt.Sprintf("%s (compute capability %d.%d)", d.Name, d.Major, d.Minor))
+	}
+	return fmt.Sprintf("the driver (CUDA %s) reports %s, but TensorFlow's CUDA build could not start on it (%v). Fix: update the NVIDIA driver (%s or newer; the CUDA runtime here is %s), check that nvidia-smi works and that no other program holds the GPU exclusively; %s.",
+		cudaVersion(s.DriverCUDA), strings.Join(devs, ", "), err, minDriver, cudaVersion(s.RuntimeVersion), cpuFix)
 }
 
 // BuildReport is what `rethink version` and `rethink devices` say about the library: the build
