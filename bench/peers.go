@@ -96,7 +96,11 @@ func runWorkerProcess(ctx context.Context, f string, w workerFlags) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], w.args()...)...)
+	args := w.args()
+	if f == "rethink" && w.device != "" {
+		args = append(args, "--device", w.device)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], args...)...)
 	cmd.Env = workerEnv(f)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
