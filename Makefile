@@ -1,6 +1,9 @@
 # rethink: make run (the app), make test (all tests). Both set up the native parts first.
 SHELL := /bin/bash
-TF_DIR := $(shell scripts/setup --print-dir)
+# The TensorFlow build, CPU or CUDA, is the one scripts/setup remembers (scripts/setup --gpu or
+# --cpu); make RETHINK_GPU=1 ... (or 0) picks one for a single command without remembering it.
+SETUP := RETHINK_GPU=$(RETHINK_GPU) scripts/setup
+TF_DIR := $(shell $(SETUP) --print-dir)
 export CGO_CFLAGS := -I$(TF_DIR)/include
 export CGO_LDFLAGS := -L$(TF_DIR)/lib -Wl,-rpath,$(TF_DIR)/lib
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -9,12 +12,23 @@ export TF_ENABLE_ONEDNN_OPTS ?= 1
 TAGS := migrated_fynedo
 GO ?= go
 
-.PHONY: all setup build run test screenshots bench bench-step bench-workers package clean
+.PHONY: all setup build run test screenshots bench bench-step bench-workers package clean check-gpu print-tf-dir
 
 all: build
 
 setup:
-	@scripts/setup
+	@$(SETUP)
+
+# The library folder this make uses (for scripts and tests).
+print-tf-dir:
+	@echo $(TF_DIR)
+
+# Not in CI: installs the real CUDA build (2.4 GB) into a temporary cache and shows, on a machine
+# without a GPU, TensorFlow's loader opening the CUDA libraries from it, with a stand-in
+# libcuda.so.1 that it builds (tfgraph/testdata/fakecuda.c). KEEP=1 keeps the cache; GPU_CACHE=dir
+# reuses one.
+check-gpu:
+	scripts/check-gpu
 
 # bin/rethink: the headless commands, no GUI toolkit; bin/rethink-app: the desktop app, which
 # bin/rethink starts when it gets no arguments.

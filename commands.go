@@ -97,7 +97,7 @@ func noArgs(name string, f func() error) func([]string) error {
 }
 
 func cmdVersion() error {
-	fmt.Printf("rethink %s\nTensorFlow %s (C library)\n", experiments.Version, tfgraph.Version())
+	fmt.Printf("rethink %s\n%s\n", experiments.Version, tfgraph.BuildReport())
 	return nil
 }
 
@@ -388,8 +388,9 @@ func cmdDevices() error {
 		fmt.Printf("%s %-4s %s (%d MB)\n", mark, d.Type, d.Name, d.MemoryBytes>>20)
 	}
 	fmt.Printf("runs use: %s\n", used)
+	fmt.Println(tfgraph.BuildReport())
 	if !strings.Contains(used, "GPU") {
-		fmt.Println("no GPU visible: this is the CPU build of TensorFlow (scripts/setup --gpu installs the GPU build on Linux with an NVIDIA GPU)")
+		fmt.Println("no GPU visible: " + tfgraph.WhyNoGPU())
 	}
 	return nil
 }

@@ -9,9 +9,11 @@ import (
 	"os"
 
 	"rethink/tfgraph"
+	"rethink/tfgraph/quiet"
 )
 
 func main() {
+	quiet.Release() // stderr held since start-up, less TensorFlow's load-time noise
 	if err := tfgraph.ReexecWithLoadEnv(nil); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}

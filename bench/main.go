@@ -41,6 +41,7 @@ type plan struct {
 	fitSize, fitEpochs            int
 	quick                         bool
 	out                           string
+	device                        string // rethink's device, cpu or gpu (see pickDevice)
 }
 
 // windowSteps is the warm-up and window length of each model, so a window takes a few seconds.
@@ -60,6 +61,7 @@ func run(argv []string) error {
 	fs.IntVar(&p.fitSize, "fit-size", 2000, "MNIST images of the time-to-fit subset")
 	fs.IntVar(&p.fitEpochs, "fit-epochs", 200, "give up fitting after this many epochs")
 	fs.BoolVar(&p.quick, "quick", false, "one round, short windows: a smoke test of the whole pipeline, not a measurement")
+	fs.StringVar(&p.device, "device", "auto", "rethink's device: auto (the GPU when TensorFlow sees one), cpu or gpu; Keras and PyTorch run on the CPU")
 	fs.StringVar(&p.out, "out", filepath.Join(experiments.DefaultResultsDir(), "bench"), "folder for the results")
 	if err := fs.Parse(argv); err != nil {
 		return err
@@ -78,6 +80,11 @@ func run(argv []string) error {
 
 	r := Results{Date: time.Now().Format("2006-01-02 15:04"), CPU: cpuName(), Cores: runtime.NumCPU(),
 		Threads: p.threads, Batch: p.batch, Versions: map[string]string{}}
+	var err error
+	if p.device, r.Device, err = pickDevice(p.device); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "rethink runs on %s\n", r.Device)
 	if err := throughput(ctx, p, &r); err != nil {
 		return err
 	}
@@ -120,7 +127,7 @@ func throughput(ctx context.Context, p plan, r *Results) error {
 			ws := windowSteps[model]
 			w := workerFlags{model: model, mode: "throughput", batch: p.batch, threads: p.threads,
 				warmup: ws[0], windows: 5, steps: ws[1], size: 1024, height: 28, width: 28, channels: 3,
-				lr: 0.01, momentum: 0.9, seed: 1, maxEpochs: 1}
+				lr: 0.01, momentum: 0.9, seed: 1, maxEpochs: 1, device: p.device}
 			if p.quick {
 				w.warmup, w.windows, w.steps = 1, 2, max(1, ws[1]/10)
 			}
@@ -211,7 +218,7 @@ func timeToFit(ctx context.Context, p plan, r *Results) error {
 		for _, model := range p.fitModels {
 			w := workerFlags{model: model, mode: "fit", data: dir, batch: p.batch, threads: p.threads,
 				height: prep.Train.H, width: prep.Train.W, channels: prep.Train.C, lr: 0.01, momentum: 0.9,
-				seed: 1, maxEpochs: p.fitEpochs}
+				seed: 1, maxEpochs: p.fitEpochs, device: p.device}
 			if p.quick {
 				w.maxEpochs = 2
 			}
@@ -290,4 +297,37 @@ var workerOut io.Writer = os.Stdout
 func emit(v map[string]any) {
 	b, _ := json.Marshal(v)
 	fmt.Fprintln(workerOut, string(b))
+}
+
+// pickDevice resolves rethink's device choice: "auto" is "gpu" when TensorFlow lists a GPU
+// (the CUDA build on a machine with a usable NVIDIA GPU), else "cpu". It also returns the name
+// the table shows: "the CPU", or the GPU's name as the driver reports it. Untested on a GPU:
+// none was at hand where bench was written.
+func pickDevice(choice string) (device, name string, err error) {
+	switch choice {
+	case "auto", "cpu", "gpu":
+	default:
+		return "", "", fmt.Errorf("-device %q: want auto, cpu or gpu", choice)
+	}
+	if choice == "cpu" {
+		return "cpu", "the CPU", nil
+	}
+	devs, _, err := tfgraph.ListDevices()
+	if err != nil {
+		return "", "", err
+	}
+	gpu := slices.ContainsFunc(devs, func(d tfgraph.DeviceInfo) bool { return d.Type == "GPU" })
+	switch {
+	case gpu:
+		name = "a GPU"
+		if b, err := tfgraph.LoadedBuild(); err == nil {
+			if st := tfgraph.ProbeGPU(b.LibDir); len(st.Devices) > 0 {
+				name = "the GPU " + st.Devices[0].Name
+			}
+		}
+		return "gpu", name, nil
+	case choice == "gpu":
+		return "", "", fmt.Errorf("-device gpu: %s", tfgraph.WhyNoGPU())
+	}
+	return "cpu", "the CPU", nil
 }

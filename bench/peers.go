@@ -68,7 +68,7 @@ func workerCommand(f string) ([]string, error) {
 
 // workerEnv is the environment of a worker of framework f: this process's, quiet, and with
 // TensorFlow's oneDNN kernels as each framework has them by default. rethink turns them on (see
-// tfenv.go at the repository's root) unless TF_ENABLE_ONEDNN_OPTS is set; Keras runs with
+// tfgraph/env.go) unless TF_ENABLE_ONEDNN_OPTS is set; Keras runs with
 // TensorFlow's default (off on CPUs without AVX-512), and keras-onednn with them on.
 func workerEnv(f string) []string {
 	var env []string
@@ -96,7 +96,11 @@ func runWorkerProcess(ctx context.Context, f string, w workerFlags) ([]map[strin
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], w.args()...)...)
+	args := w.args()
+	if f == "rethink" && w.device != "" {
+		args = append(args, "--device", w.device)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], append(argv[1:], args...)...)
 	cmd.Env = workerEnv(f)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -17,6 +17,7 @@ type Results struct {
 	Threads  int               `json:"threads"`
 	Batch    int               `json:"batch"`
 	Versions map[string]string `json:"versions"` // framework -> what its worker reported
+	Device   string            `json:"device"`   // where rethink ran: "the CPU" or "the GPU <name>"
 
 	Throughput []Row `json:"throughput"`
 	Limit      Limit `json:"limit"`
@@ -82,6 +83,9 @@ func name(s string) string {
 func (r Results) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %d threads per framework, batch %d.\n", r.Date, r.CPU, r.Cores, r.Threads, r.Batch)
+	if r.Device != "" && r.Device != "the CPU" {
+		fmt.Fprintf(&b, "rethink ran on %s; Keras and PyTorch on the CPU.\n", r.Device)
+	}
 	for _, f := range allFrameworks {
 		if v, ok := r.Versions[f]; ok {
 			fmt.Fprintf(&b, "- %s: %s\n", name(f), v)

@@ -17,6 +17,7 @@ import (
 // workerFlags are the flags every worker takes, rethink's and the peers' (peers/common.py).
 type workerFlags struct {
 	model, mode, data                      string
+	device                                 string // rethink's device: cpu or gpu (peers run on the CPU)
 	batch, threads, warmup, windows, steps int
 	size, height, width, channels          int
 	maxEpochs                              int
@@ -27,6 +28,7 @@ type workerFlags struct {
 func (w *workerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&w.model, "model", "", "inception, alexnet or mlp")
 	fs.StringVar(&w.mode, "mode", "throughput", "throughput, fit or matmul")
+	fs.StringVar(&w.device, "device", "cpu", "cpu or gpu (rethink's worker only)")
 	fs.StringVar(&w.data, "data", "", "folder with images.f32 and labels.i32 (fit)")
 	fs.IntVar(&w.batch, "batch", 128, "batch size")
 	fs.IntVar(&w.threads, "threads", 2, "TensorFlow intra- and inter-op threads")
@@ -87,7 +89,7 @@ func newModel(w workerFlags, train tfgraph.Data) (*tfgraph.Model, error) {
 	}
 	m, err := tfgraph.New(tfgraph.Spec{Arch: arch, Height: int64(w.height), Width: int64(w.width),
 		Channels: int64(w.channels), Classes: 10, TrainSize: int64(len(train.Labels)), Batch: int64(w.batch),
-		Momentum: w.momentum, Seed: int64(w.seed), Device: "cpu", Threads: w.threads})
+		Momentum: w.momentum, Seed: int64(w.seed), Device: tfgraph.Device(w.device), Threads: w.threads})
 	if err != nil {
 		return nil, err
 	}

@@ -16,11 +16,18 @@ func Version() string { return tf.Version() }
 
 // sessionOptions serializes the ConfigProto for a device choice and thread count. "cpu" hides
 // every GPU from the session; "auto" and "gpu" leave TensorFlow's placement, which puts ops with
-// a GPU kernel on the first GPU when there is one.
+// a GPU kernel on the first GPU when there is one, and set how much GPU memory TensorFlow takes
+// (gpuMemory).
 func sessionOptions(device string, threads int) (*tf.SessionOptions, error) {
 	cfg := &pb.ConfigProto{AllowSoftPlacement: true}
 	if device == "cpu" {
 		cfg.DeviceCount = map[string]int32{"GPU": 0}
+	} else {
+		gpu, err := gpuMemory()
+		if err != nil {
+			return nil, err
+		}
+		cfg.GpuOptions = gpu
 	}
 	if threads > 0 {
 		cfg.IntraOpParallelismThreads = int32(threads)
@@ -48,6 +55,14 @@ func openSession(g *tf.Graph, device string, threads int, target string, timeout
 	}
 	sess, err := tf.NewSession(g, opts)
 	if err != nil {
+		if device != "cpu" {
+			if b, berr := LoadedBuild(); berr == nil && b.CUDA {
+				// A GPU that TensorFlow sees but cannot initialise fails every session
+				// ("cudaGetDevice() failed"); the CPU still works.
+				noteGPUStartError(err)
+				return nil, nil, "", &gpuStartFailed{err: err, why: WhyNoGPU()}
+			}
+		}
 		return nil, nil, "", fmt.Errorf("tfgraph: new session: %w", err)
 	}
 	devices, err := sess.ListDevices()
@@ -58,7 +73,7 @@ func openSession(g *tf.Graph, device string, threads int, target string, timeout
 	used := pickDevice(devices, device)
 	if used == "" {
 		sess.Close()
-		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s). This library is the CPU build, or no NVIDIA driver is loaded: run scripts/setup --gpu on a machine with an NVIDIA GPU, or choose device auto or cpu", device, deviceNames(devices))
+		return nil, nil, "", fmt.Errorf("tfgraph: device %q: TensorFlow sees no GPU (devices: %s): %s Or choose device auto, which falls back to the CPU", device, deviceNames(devices), WhyNoGPU())
 	}
 	if target != "" && device == "cpu" && pickDevice(devices, "auto") != pickDevice(devices, "cpu") {
 		sess.Close()
@@ -112,6 +127,11 @@ func ListDevices() ([]DeviceInfo, string, error) {
 		return nil, "", err
 	}
 	sess, devices, used, err := openSession(g, "auto", 0, "", 0)
+	if err != nil && gpuStartError() != nil {
+		// The CUDA build with a GPU it cannot start: list what the CPU session sees;
+		// WhyNoGPU says what went wrong.
+		sess, devices, used, err = openSession(g, "cpu", 0, "", 0)
+	}
 	if err != nil {
 		return nil, "", err
 	}
@@ -122,3 +142,13 @@ func ListDevices() ([]DeviceInfo, string, error) {
 	}
 	return out, used, nil
 }
+
+// gpuStartFailed is the error of a session TensorFlow's CUDA build could not start on the GPU:
+// it reads as the explanation (which quotes TensorFlow's error) and unwraps to TensorFlow's error.
+type gpuStartFailed struct {
+	err error
+	why string
+}
+
+func (e *gpuStartFailed) Error() string { return "tfgraph: new session: " + e.why }
+func (e *gpuStartFailed) Unwrap() error { return e.err }
