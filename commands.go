@@ -245,7 +245,7 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	var dir string
 	go func() {
 		defer close(done)
-		bar := newProgressBar(os.Stdout)
+		bar := newProgressView(os.Stdout)
 		for e := range events {
 			if s, ok := e.(experiments.Started); ok {
 				dir = s.Dir
