@@ -88,8 +88,8 @@ func (v *progressView) handle(e experiments.Event, i, n int) {
 		switch {
 		case errors.Is(e.Err, experiments.ErrFinished):
 			fmt.Fprintf(v.w, "\n[%d/%d] %s: already %s\n", i, n, e.Summary.Name, e.Summary.Status)
-		case e.Err != nil:
-			fmt.Fprintf(v.w, "      %s: %v\n", e.Summary.Status, e.Err)
+		case e.Err != nil: // the error itself is printed once, by main, on stderr
+			fmt.Fprintf(v.w, "      %s\n", e.Summary.Status)
 		}
 	}
 }
