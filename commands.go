@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"text/tabwriter"
-	"time"
 
 	"rethink/experiments"
 	"rethink/experiments/report"
@@ -151,20 +149,13 @@ func cmdRun(args []string) error {
 	if err := experiments.CheckRunFlags(*preset != "", *config != "", *resume != "", len(sets), fs.Args()); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, interrupted, stop := interruptContext()
 	defer stop()
-	opts := experiments.Options{ResultsDir: *out, ResumeDir: *resume}
 	if *resume != "" {
 		if *wf.list != "" {
-			return wf.runAll(ctx, nil, opts, experiments.Preset{})
+			return wf.runAll(ctx, nil, experiments.Options{ResultsDir: *out, ResumeDir: *resume}, experiments.Preset{})
 		}
-		sum, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
-		if errors.Is(err, experiments.ErrFinished) { // nothing trained, nothing written
-			fmt.Println(strings.TrimPrefix(err.Error(), "experiments: "))
-			printSummaries([]experiments.Summary{sum}, experiments.Preset{})
-			return nil
-		}
-		return err
+		return resumeFolder(ctx, *resume, *out, flagSet(fs, "out"), interrupted)
 	}
 	var runs []experiments.Config
 	var p experiments.Preset
@@ -191,7 +182,49 @@ func cmdRun(args []string) error {
 	if err := applySets(runs, sets); err != nil {
 		return err
 	}
-	return wf.runAll(ctx, runs, opts, p)
+	if *wf.list != "" {
+		return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, p)
+	}
+	return batch{runs: runs, preset: p, out: *out, command: commandLine()}.start(ctx, interrupted)
+}
+
+// resumeFolder continues what dir holds: the plan of a preset or a sweep (plan.json), or one run.
+// out, when set on the command line, must be the folder whose report is refreshed.
+func resumeFolder(ctx context.Context, dir, out string, outSet bool, interrupted func() os.Signal) error {
+	_, planErr := os.Stat(filepath.Join(dir, experiments.PlanFile))
+	_, runErr := os.Stat(filepath.Join(dir, "config.json"))
+	reportDir := filepath.Dir(filepath.Clean(dir))
+	switch {
+	case runErr == nil:
+	case planErr == nil:
+		reportDir = dir
+	default:
+		return fmt.Errorf("run --resume %s: neither a run folder (config.json) nor the results folder of a preset or a sweep (%s)", dir, experiments.PlanFile)
+	}
+	if outSet && filepath.Clean(out) != filepath.Clean(reportDir) {
+		return fmt.Errorf("run --resume %s: its report goes to %s, the folder it is in; --out %s does not apply", dir, reportDir, out)
+	}
+	if runErr == nil {
+		return resumeRun(ctx, dir, interrupted)
+	}
+	return resumePlan(ctx, dir, interrupted)
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// commandLine is this program's command line, for plan.json.
+func commandLine() string {
+	args := make([]string, len(os.Args))
+	for i, a := range os.Args {
+		args[i] = shellQuote(a)
+	}
+	args[0] = "rethink"
+	return strings.Join(args, " ")
 }
 
 func applySets(runs []experiments.Config, sets []string) error {
@@ -218,61 +251,6 @@ func cmdReport(args []string) error {
 		fmt.Println("wrote", f)
 	}
 	return err
-}
-
-// runAll runs configs one after the other and prints their summaries beside the paper's numbers.
-func runAll(ctx context.Context, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
-	start := time.Now()
-	var sums []experiments.Summary
-	for i, c := range runs {
-		s, err := runOne(ctx, c, opts, i+1, len(runs))
-		if err != nil {
-			return err
-		}
-		sums = append(sums, s)
-	}
-	printSummaries(sums, p)
-	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
-	if opts.ResultsDir != "" && opts.ResultsDir != experiments.DefaultResultsDir() {
-		files, err := report.Write(opts.ResultsDir)
-		if err != nil {
-			return fmt.Errorf("the runs ended, but their report failed: %w", err)
-		}
-		fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), opts.ResultsDir)
-	}
-	return nil
-}
-
-// runOne runs one config with a terminal progress bar.
-func runOne(ctx context.Context, c experiments.Config, opts experiments.Options, i, n int) (experiments.Summary, error) {
-	events := make(chan experiments.Event, 16)
-	done := make(chan struct{})
-	var dir string
-	go func() {
-		defer close(done)
-		bar := newProgressBar(os.Stdout)
-		for e := range events {
-			if s, ok := e.(experiments.Started); ok {
-				dir = s.Dir
-				for _, w := range s.Warnings {
-					fmt.Fprintln(os.Stderr, "rethink: warning:", w)
-				}
-			}
-			bar.handle(e, i, n)
-		}
-	}()
-	sum, err := experiments.Run(ctx, c, opts, events)
-	close(events)
-	<-done
-	if dir != "" {
-		if cerr := report.WriteRunCurves(dir); cerr != nil {
-			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
-		}
-	}
-	if errors.Is(err, context.Canceled) {
-		return sum, fmt.Errorf("cancelled; the run's folder keeps what it had: continue it with rethink run --resume DIR")
-	}
-	return sum, err
 }
 
 func cmdSweep(args []string) error {
@@ -304,35 +282,12 @@ func cmdSweep(args []string) error {
 	if err := applySets(runs, sets); err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, interrupted, stop := interruptContext()
 	defer stop()
-	return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
-}
-
-func printSummaries(sums []experiments.Summary, p experiments.Preset) {
-	if len(sums) == 0 {
-		return
+	if *wf.list != "" {
+		return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nrun\ttrain acc\ttest acc\tbest test (step)\tsteps to 100%\tflip rate\ttime")
-	for _, s := range sums {
-		fit := "not reached"
-		if s.FitStep >= 0 {
-			fit = fmt.Sprint(s.FitStep)
-		}
-		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
-			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
-	}
-	if len(p.Paper) > 0 {
-		fmt.Fprintln(tw, "\npaper (CIFAR-10)\ttrain acc\ttest acc")
-		for _, r := range p.Paper {
-			fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\n", r.Row, r.Train, r.Test)
-		}
-	}
-	tw.Flush()
-	if p.PaperNote != "" {
-		fmt.Println("\npaper:", p.PaperNote)
-	}
+	return batch{runs: runs, out: *out, command: commandLine()}.start(ctx, interrupted)
 }
 
 func cmdPresets() error {

@@ -45,5 +45,6 @@ func openApp(args ...string) error {
 	if lang := os.Getenv("LANG"); os.Getenv("LC_ALL") == "" && (lang == "" || lang == "C" || lang == "POSIX" || strings.HasPrefix(lang, "C.")) {
 		os.Setenv("LANG", "en_US.UTF-8")
 	}
+	stopStderrFilter() // the app gets the real stderr
 	return syscall.Exec(path, append([]string{path}, args...), os.Environ())
 }

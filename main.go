@@ -5,20 +5,31 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"rethink/tfgraph"
-	"rethink/tfgraph/quiet"
 )
 
 func main() {
-	quiet.Release() // stderr held since start-up, less TensorFlow's load-time noise
-	if err := tfgraph.ReexecWithLoadEnv(nil); err != nil {
+	if err := tfgraph.ReexecWithLoadEnv(stopStderrFilter); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}
 	if err := dispatch(os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink:", err)
-		os.Exit(1)
+		var ee *exitError
+		if errors.As(err, &ee) {
+			exit(ee.code)
+		}
+		exit(1)
 	}
+	exit(0)
+}
+
+// exit ends the program with code once the stderr filter has passed on every line; every exit
+// of rethink goes through it.
+func exit(code int) {
+	stopStderrFilter()
+	os.Exit(code)
 }

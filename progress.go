@@ -1,50 +1,104 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 
 	"rethink/experiments"
 )
 
-// progressBar draws one line per run that it rewrites in place, and a line per epoch.
-type progressBar struct {
-	w         io.Writer
-	started   experiments.Started
-	lastEpoch time.Time
+// plainEvery is the least time between two progress lines when the output is not a terminal
+// (a log file or a pipe): a line every this often, none rewritten in place.
+const plainEvery = 10 * time.Second
+
+// progressView prints a run's events: a header when it starts, a line per epoch (at most one a
+// second) and, between them, its progress. On a terminal the progress is a bar
+// (schollz/progressbar) rewritten in place; otherwise it is a plain line every plainEvery, so
+// that logs and pipes get no carriage returns. It is used from one goroutine.
+type progressView struct {
+	w   io.Writer
+	tty bool
+	bar *progressbar.ProgressBar
+	// lastEpoch and lastLine are when the last epoch line and the last plain progress line were
+	// printed.
+	lastEpoch, lastLine time.Time
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w} }
+// newProgressView prints to f, with a bar when f is a terminal.
+func newProgressView(f *os.File) *progressView {
+	return &progressView{w: f, tty: term.IsTerminal(int(f.Fd()))}
+}
 
-func (b *progressBar) handle(e experiments.Event, i, n int) {
+func (v *progressView) handle(e experiments.Event, i, n int) {
 	switch e := e.(type) {
 	case experiments.Started:
-		b.started = e
-		fmt.Fprintf(b.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f\n      %s\n",
-			i, n, e.Config.Name, e.Config.Model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, e.Dir)
+		what := ""
+		if e.Resumed {
+			what = fmt.Sprintf(", resumed at step %d", e.FirstStep)
+		}
+		fmt.Fprintf(v.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f%s\n      %s\n",
+			i, n, e.Config.Name, e.Config.Model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, what, e.Dir)
+		v.lastLine = time.Now()
+		if v.tty {
+			v.bar = progressbar.NewOptions64(int64(max(e.TotalSteps, 1)),
+				progressbar.OptionSetWriter(v.w),
+				progressbar.OptionSetWidth(30),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(false), // the run's own ETA goes in the description
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionSetDescription("      "),
+				progressbar.OptionShowDescriptionAtLineEnd(),
+			)
+			v.bar.Set64(int64(e.FirstStep))
+		}
 	case experiments.StepProgress:
-		frac := float64(e.Step) / float64(max(e.TotalSteps, 1))
-		const width = 30
-		done := int(frac * width)
-		fmt.Fprintf(b.w, "\r      [%s%s] step %d/%d  epoch %d  loss %.4f  %.0f img/s  ETA %s   ",
-			strings.Repeat("=", done), strings.Repeat(" ", width-done), e.Step, e.TotalSteps, e.Epoch, e.Loss, e.ImagesPerSec, e.ETA.Round(time.Second))
-	case experiments.EpochDone:
-		// Small subsets finish many epochs a second: print at most one epoch line a second.
-		if time.Since(b.lastEpoch) < time.Second {
+		info := fmt.Sprintf("epoch %d  loss %.4f  %.0f img/s  ETA %s", e.Epoch, e.Loss, e.ImagesPerSec, e.ETA.Round(time.Second))
+		if v.bar != nil {
+			v.bar.Describe(info)
+			v.bar.Set64(int64(e.Step))
 			return
 		}
-		b.lastEpoch = time.Now()
-		m := e.Metrics
-		fmt.Fprintf(b.w, "\r      epoch %3d  step %6d  train loss %.4f acc %6.2f%%  test acc %6.2f%%  %5.0f img/s  %5.0fs%s\n",
-			m.Epoch, m.Step, m.TrainLoss, 100*m.TrainAcc, 100*m.TestAcc, m.ImagesPerSec, m.Seconds, strings.Repeat(" ", 20))
-	case experiments.Fitted:
-		fmt.Fprintf(b.w, "      fitted: %.1f%% training accuracy at step %d (epoch %d)\n", 100*e.Threshold, e.Step, e.Epoch)
-	case experiments.Finished:
-		if e.Err != nil {
-			fmt.Fprintf(b.w, "      %s: %v\n", e.Summary.Status, e.Err)
+		if time.Since(v.lastLine) >= plainEvery {
+			v.lastLine = time.Now()
+			fmt.Fprintf(v.w, "      step %d/%d  %s\n", e.Step, e.TotalSteps, info)
 		}
+	case experiments.EpochDone:
+		// Small subsets finish many epochs a second: print at most one epoch line a second.
+		if time.Since(v.lastEpoch) < time.Second {
+			return
+		}
+		v.lastEpoch, v.lastLine = time.Now(), time.Now()
+		v.clearBar()
+		m := e.Metrics
+		fmt.Fprintf(v.w, "      epoch %3d  step %6d  train loss %.4f acc %6.2f%%  test acc %6.2f%%  %5.0f img/s  %5.0fs\n",
+			m.Epoch, m.Step, m.TrainLoss, 100*m.TrainAcc, 100*m.TestAcc, m.ImagesPerSec, m.Seconds)
+	case experiments.Fitted:
+		v.clearBar()
+		fmt.Fprintf(v.w, "      fitted: %.1f%% training accuracy at step %d (epoch %d)\n", 100*e.Threshold, e.Step, e.Epoch)
+	case experiments.Finished:
+		v.clearBar()
+		v.bar = nil
+		switch {
+		case errors.Is(e.Err, experiments.ErrFinished):
+			fmt.Fprintf(v.w, "\n[%d/%d] %s: already %s\n", i, n, e.Summary.Name, e.Summary.Status)
+		case e.Err != nil: // the error itself is printed once, by main, on stderr
+			fmt.Fprintf(v.w, "      %s\n", e.Summary.Status)
+		}
+	}
+}
+
+// clearBar blanks the bar's line so that a line can be printed in its place (the bar is drawn
+// again at the next step).
+func (v *progressView) clearBar() {
+	if v.bar != nil {
+		v.bar.Clear()
 	}
 }
 

@@ -28,16 +28,9 @@ func addWorkerFlags(fs *flag.FlagSet) *workerFlags {
 	}
 }
 
-// runAll runs the configs on the workers when --workers is given, else in this process one
-// after the other. With opts.ResumeDir set, runs is ignored: the folder's run continues.
+// runAll runs the configs on the workers of --workers (the callers run them in this process
+// when it is not given). With opts.ResumeDir set, runs is ignored: the folder's run continues.
 func (wf *workerFlags) runAll(ctx context.Context, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
-	if *wf.list == "" {
-		if opts.ResumeDir != "" {
-			_, err := runOne(ctx, experiments.Config{}, opts, 1, 1)
-			return err
-		}
-		return runAll(ctx, runs, opts, p)
-	}
 	workers, err := experiments.ParseWorkers(*wf.list)
 	if err != nil {
 		return err

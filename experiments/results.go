@@ -87,6 +87,9 @@ func writeFileAtomic(path string, data []byte) error {
 	if err == nil {
 		err = tmp.Sync()
 	}
+	if err == nil { // CreateTemp makes 0600: every file of a run folder is 0644, like its folders' 0755
+		err = tmp.Chmod(0o644)
+	}
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

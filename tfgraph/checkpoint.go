@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
 	"github.com/wamuir/graft/tensorflow/op"
@@ -54,7 +55,7 @@ func (m *Model) Save(prefix string) error {
 		return err
 	}
 	if err := m.writeCheckpoint(t); err != nil {
-		return fmt.Errorf("tfgraph: save checkpoint %s: %w", prefix, err)
+		return fmt.Errorf("tfgraph: save checkpoint %s: %w", prefix, withoutOOMHint(err))
 	}
 	for _, suffix := range []string{".data-00000-of-00001", ".index"} {
 		if err := os.Rename(tmpPrefix+suffix, prefix+suffix); err != nil {
@@ -79,3 +80,27 @@ func (m *Model) Restore(prefix string) error {
 	}
 	return nil
 }
+
+// oomHint is the paragraph TensorFlow appends to every RESOURCE_EXHAUSTED status, a full disk's
+// included: rethink sets no RunOptions, so it is no help to a user.
+const oomHint = "Hint: If you want to see a list of allocated tensors when OOM happens"
+
+// withoutOOMHint is err with TensorFlow's OOM hint cut off its message (err itself when it has
+// none). The result keeps err in its chain.
+func withoutOOMHint(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, oomHint)
+	if i < 0 {
+		return err
+	}
+	return &trimmedError{msg: strings.TrimRight(msg[:i], "\n\t "), err: err}
+}
+
+// trimmedError is an error shown with a shorter message.
+type trimmedError struct {
+	msg string
+	err error
+}
+
+func (e *trimmedError) Error() string { return e.msg }
+func (e *trimmedError) Unwrap() error { return e.err }

@@ -14,11 +14,9 @@ import (
 	"rethink/assets"
 	"rethink/experiments"
 	"rethink/tfgraph"
-	"rethink/tfgraph/quiet"
 )
 
 func main() {
-	quiet.Release() // stderr held since start-up, less TensorFlow's and Fyne's load-time noise
 	if err := tfgraph.ReexecWithLoadEnv(plainLocale); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -37,6 +38,18 @@ type Chart struct {
 	Empty string
 	// XFromZero and YFromZero start the axes at 0.
 	XFromZero, YFromZero bool
+	// XSteps says the x axis counts steps (or thousands of steps): its ticks are whole
+	// numbers where they can be, with thousands separated ("12,500").
+	XSteps bool
+	// Refs are reference lines drawn across the plot, such as chance level.
+	Refs []Ref
+}
+
+// Ref is a horizontal reference line at Y, named in the legend (dotted, in the foreground
+// colour).
+type Ref struct {
+	Y     float64
+	Label string
 }
 
 // finite reports whether v is neither NaN nor infinite; gonum/plot rejects both.
@@ -60,7 +73,7 @@ func inches(px int) vg.Length { return vg.Length(px) * vg.Inch / DPI }
 // cannot be built gives an image that says why.
 func (c Chart) Render(st Style, sz Size) *image.RGBA {
 	cv := vgimg.NewWith(vgimg.UseWH(inches(sz.W), inches(sz.H)), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(st.Background))
-	c.build(st).Draw(draw.New(cv))
+	c.draw(draw.New(cv), st)
 	return toRGBA(cv.Image())
 }
 
@@ -70,7 +83,7 @@ func (c Chart) WriteSVG(out io.Writer, st Style, sz Size) error {
 	dc := draw.New(cv)
 	dc.SetColor(st.Background)
 	dc.Fill(dc.Rectangle.Path())
-	c.build(st).Draw(dc)
+	c.draw(dc, st)
 	_, err := cv.WriteTo(out)
 	return err
 }
@@ -89,6 +102,39 @@ func toRGBA(img image.Image) *image.RGBA {
 	return out
 }
 
+// draw draws c on dc: the plot, and its legend in a column of its own at the right, so that
+// the legend never covers a curve or the title.
+func (c Chart) draw(dc draw.Canvas, st Style) {
+	p := c.build(st)
+	plotC, legC, leg := layout(p, dc)
+	p.Draw(plotC)
+	if leg != nil {
+		leg.Draw(legC)
+	}
+}
+
+// legendGap is the space between the plot and its legend column.
+const legendGap = vg.Length(6)
+
+// layout splits dc between the plot p and its legend, which it takes out of p: the legend (nil
+// when p has no entries) goes in a column at the right of the canvas, as wide as its widest
+// entry and at most 40% of the canvas, top-aligned with the plot.
+func layout(p *plot.Plot, dc draw.Canvas) (plotC, legC draw.Canvas, leg *plot.Legend) {
+	l := p.Legend
+	r := l.Rectangle(dc)
+	w := r.Max.X - r.Min.X
+	if w <= 0 {
+		return dc, draw.Canvas{}, nil
+	}
+	p.Legend = plot.NewLegend() // nothing drawn inside the data area
+	w = min(w+2*legendGap, dc.Size().X*0.4)
+	plotC = draw.Crop(dc, 0, -w, 0, 0)
+	legC = draw.Crop(dc, dc.Size().X-w+legendGap, 0, 0, -legendGap)
+	l.Top, l.Left = true, true
+	l.XOffs, l.YOffs = 0, 0
+	return plotC, legC, &l
+}
+
 // build makes the gonum plot of c in st's colours, with non-finite points dropped.
 func (c Chart) build(st Style) *plot.Plot {
 	p := plot.New()
@@ -102,6 +148,12 @@ func (c Chart) build(st Style) *plot.Plot {
 	drawn := false
 	for _, s := range c.Series {
 		drawn = c.addSeries(p, s, st.color(s.Color)) || drawn
+	}
+	if drawn {
+		c.addRefs(p, st)
+	}
+	if c.XSteps {
+		p.X.Tick.Marker = stepTicks{}
 	}
 	if c.YMax > c.YMin {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
@@ -200,4 +252,71 @@ func (c Chart) addEmptyNote(p *plot.Plot, st Style) {
 		l.TextStyle[0].Color = st.Foreground
 		p.Add(l)
 	}
+}
+
+// addRefs draws c's reference lines across the x range of its series.
+func (c Chart) addRefs(p *plot.Plot, st Style) {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, s := range c.Series {
+		for i, x := range s.X {
+			if i < len(s.Y) && finite(x) && finite(s.Y[i]) {
+				lo, hi = min(lo, x), max(hi, x)
+			}
+		}
+	}
+	if !(lo < hi) {
+		lo, hi = lo-0.5, hi+0.5
+	}
+	fg := color.RGBAModel.Convert(st.Foreground).(color.RGBA)
+	for _, r := range c.Refs {
+		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: r.Y}, {X: hi, Y: r.Y}})
+		if err != nil {
+			continue
+		}
+		l.Color, l.Width = fg, vg.Points(1)
+		l.Dashes = []vg.Length{vg.Points(1), vg.Points(3)}
+		p.Add(l)
+		if r.Label != "" {
+			p.Legend.Add(r.Label, l)
+		}
+	}
+}
+
+// stepTicks are the ticks of a steps axis: gonum's default places, whole numbers labelled
+// without decimals and with thousands separated ("0 250 500", "12,500"); a fraction is shown
+// only where the axis counts thousands of steps ("2.5").
+type stepTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (stepTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	whole := true
+	for _, t := range ticks {
+		if t.Label != "" && t.Value != math.Trunc(t.Value) {
+			whole = false
+		}
+	}
+	for i, t := range ticks {
+		if t.Label == "" {
+			continue
+		}
+		if whole {
+			ticks[i].Label = groupThousands(int64(math.Round(t.Value)))
+		} else {
+			ticks[i].Label = strconv.FormatFloat(t.Value, 'f', -1, 64)
+		}
+	}
+	return ticks
+}
+
+// groupThousands writes n with a comma between groups of three digits.
+func groupThousands(n int64) string {
+	if n < 0 {
+		return "-" + groupThousands(-n)
+	}
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

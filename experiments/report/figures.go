@@ -47,7 +47,7 @@ type NamedChart struct {
 func LossChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Training loss (dotted: 100% training accuracy reached)", XLabel: unit, YLabel: "loss",
-		Empty: "waiting for the first steps", XFromZero: true, YFromZero: true}
+		Empty: "waiting for the first steps", XFromZero: true, YFromZero: true, XSteps: true}
 	for i, r := range runs {
 		s := Series{Name: r.Label(), Color: i, Mark: math.NaN()}
 		s.X, s.Y = thin(r.LossStep, r.Loss, div)
@@ -86,7 +86,7 @@ func thin(step, loss []float64, div float64) (x, y []float64) {
 func AccuracyChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Accuracy: train (solid), test (dashed)", XLabel: unit, YLabel: "accuracy %",
-		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch", XFromZero: true}
+		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch", XFromZero: true, XSteps: true}
 	for i, r := range runs {
 		tr := Series{Name: r.Label(), Color: i, Mark: math.NaN()}
 		te := Series{Color: i, Dash: true, Mark: math.NaN()}
@@ -138,7 +138,10 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 	fit = Chart{Title: "Time to fit vs label corruption (Fig. 1b)", XLabel: "label corruption p", YLabel: "steps to fit / steps at p=0",
 		Scatter: true, Empty: "filled as runs finish"}
 	test = Chart{Title: "Test error vs label corruption (Fig. 1c)", XLabel: "label corruption p", YLabel: "test error %",
-		Scatter: true, YMin: 0, YMax: 100, Empty: "filled as runs finish"}
+		Scatter: true, YMin: 0, YMax: 100, Empty: "filled as runs finish",
+		// Chance on the paper's ten classes: where the paper's curves end at p = 1 (SPEC.md
+		// section 5). The paper gives no other number of Figure 1c in its text.
+		Refs: []Ref{{Y: 90, Label: "chance (90%)"}}}
 	order, byModel := sweepPoints(runs)
 	for i, name := range order {
 		pts := byModel[name]
@@ -165,6 +168,10 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 	}
 	if len(fit.Series) > 0 && !hasBase(runs) {
 		fit.YLabel = "thousand steps to fit"
+	} else {
+		// The level of p = 0: the paper's curves grow from it by a small constant factor (SPEC.md
+		// section 5), and gives no number for that factor in its text.
+		fit.Refs = []Ref{{Y: 1, Label: "p = 0 level"}}
 	}
 	return fit, test
 }

@@ -2,13 +2,15 @@ package report
 
 import (
 	"image/color"
+	"math"
 )
 
 // Style is the colours a figure is drawn with, so that the app can draw in its theme's colours
 // and the command line in a paper's black on white.
 type Style struct {
 	Background, Foreground, Grid color.Color
-	// Palette gives the runs of an experiment their colours, in order (it cycles).
+	// Palette gives the runs of an experiment their first colours, in order; runs past its end
+	// get colours of their own (see color).
 	Palette []color.RGBA
 }
 
@@ -41,11 +43,49 @@ func Light() Style {
 	return Style{Background: color.White, Foreground: color.Black, Grid: color.Gray{Y: 0xcc}, Palette: DefaultPalette}
 }
 
-// color is the colour of series index i.
+// color is the colour of series index i: the palette's, then, past its end, colours of its
+// own for each further index (extend), so that no two runs share one.
 func (s Style) color(i int) color.RGBA {
 	p := s.Palette
 	if len(p) == 0 {
 		p = DefaultPalette
 	}
-	return p[((i%len(p))+len(p))%len(p)]
+	i = max(i, 0)
+	if i < len(p) {
+		return p[i]
+	}
+	return extend(i - len(p))
+}
+
+// extend is the colour of the k-th series past the palette's end: hues a golden angle apart
+// (every one new, never two alike), at three alternating lightnesses, mid saturation, so that
+// they read on light and dark backgrounds.
+func extend(k int) color.RGBA {
+	h := math.Mod(float64(k)*137.507764+15, 360)
+	l := []float64{0.45, 0.60, 0.35}[k%3]
+	return hsl(h, 0.65, l)
+}
+
+// hsl converts a hue (degrees), saturation and lightness (0 to 1) to an opaque colour.
+func hsl(h, s, l float64) color.RGBA {
+	c := (1 - math.Abs(2*l-1)) * s
+	x := c * (1 - math.Abs(math.Mod(h/60, 2)-1))
+	m := l - c/2
+	var r, g, b float64
+	switch {
+	case h < 60:
+		r, g, b = c, x, 0
+	case h < 120:
+		r, g, b = x, c, 0
+	case h < 180:
+		r, g, b = 0, c, x
+	case h < 240:
+		r, g, b = 0, x, c
+	case h < 300:
+		r, g, b = x, 0, c
+	default:
+		r, g, b = c, 0, x
+	}
+	u := func(v float64) uint8 { return uint8(math.Round(255 * (v + m))) }
+	return color.RGBA{u(r), u(g), u(b), 0xff}
 }

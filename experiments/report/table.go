@@ -24,7 +24,8 @@ type Row struct {
 	FitStep, BestTest        string
 }
 
-// Header is the table's header row; its cells may hold a line break (the app wraps them).
+// Header is the table's header row; its cells may hold a line break (the app wraps them, and
+// says under its table that the paper's numbers are CIFAR-10's).
 var Header = Row{Run: "run", Model: "model", Data: "data", Status: "status",
 	Train: "train %", Test: "test %", PaperTrain: "paper\ntrain %", PaperTest: "paper\ntest %",
 	FitStep: "fitted\nat step", BestTest: "best test %\n(early stop)"}
@@ -86,9 +87,18 @@ func Thousands(n int64) string {
 	return s
 }
 
-// flat is the cells of the header and rows with line breaks replaced by spaces.
+// fileHeader is Header as the report files (results.csv, results.png) have it: they stand
+// alone, so their header says that the paper's numbers are all on CIFAR-10, whatever data set
+// our runs used.
+func fileHeader() Row {
+	h := Header
+	h.PaperTrain, h.PaperTest = "paper train % (CIFAR-10)", "paper test % (CIFAR-10)"
+	return h
+}
+
+// flat is the cells of the report files' header and rows with line breaks replaced by spaces.
 func flat(rows []Row) [][]string {
-	cells := [][]string{Header.Cells()}
+	cells := [][]string{fileHeader().Cells()}
 	for _, r := range rows {
 		cells = append(cells, r.Cells())
 	}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"rethink/experiments"
+	"rethink/experiments/report"
+)
+
+// batch is what one `run` or `sweep` command runs: its configs, one after the other, into the
+// results folder out. A batch of more than one run records itself in out/plan.json, so that
+// `rethink run --resume out` resumes it as a whole.
+type batch struct {
+	runs    []experiments.Config
+	preset  experiments.Preset // zero when the runs are not a preset's
+	out     string             // the results folder (--out)
+	command string             // the command line, recorded in plan.json
+}
+
+// start runs a new batch: it writes plan.json for a batch of more than one run, runs every
+// config, prints the summaries and refreshes the report of out.
+func (b batch) start(ctx context.Context, interrupted func() os.Signal) error {
+	if len(b.runs) <= 1 {
+		return b.execute(ctx, interrupted, nil)
+	}
+	plan := &experiments.Plan{Preset: b.preset.ID, Command: b.command}
+	for _, c := range b.runs {
+		plan.Runs = append(plan.Runs, experiments.PlanRun{Config: c})
+	}
+	release, err := experiments.LockPlan(b.out)
+	if errors.Is(err, experiments.ErrPlanBusy) {
+		// Another process runs a plan in the same folder: run anyway, resumable run by run.
+		fmt.Fprintf(os.Stderr, "rethink: warning: %v: these runs are not recorded in its %s, so they resume one run folder at a time (give each command its own --out to resume it as a whole)\n",
+			err, experiments.PlanFile)
+		return b.execute(ctx, interrupted, nil)
+	} else if err != nil {
+		return err
+	}
+	defer release()
+	if old, err := experiments.ReadPlan(b.out); err == nil {
+		if done, total := planProgress(b.out, old); done < total {
+			fmt.Fprintf(os.Stderr, "rethink: warning: %s held an unfinished plan (%s: %d of %d runs ended); this command's plan replaces it, and each of its run folders can still be resumed with rethink run --resume RUNFOLDER\n",
+				b.out, planName(old), done, total)
+		}
+	}
+	if err := experiments.WritePlan(b.out, *plan); err != nil {
+		return err
+	}
+	return b.execute(ctx, interrupted, plan)
+}
+
+// resumePlan continues the plan recorded in dir: ended runs are kept, a run with a checkpoint
+// continues from it, the others start.
+func resumePlan(ctx context.Context, dir string, interrupted func() os.Signal) error {
+	release, err := experiments.LockPlan(dir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	plan, err := experiments.ReadPlan(dir)
+	if err != nil {
+		return err
+	}
+	b := batch{out: dir}
+	for _, r := range plan.Runs {
+		b.runs = append(b.runs, r.Config)
+	}
+	if plan.Preset != "" {
+		b.preset, _ = experiments.PresetByID(plan.Preset)
+	}
+	done, total := planProgress(dir, plan)
+	fmt.Printf("resuming %s in %s: %d of %d runs ended\n", planName(plan), dir, done, total)
+	return b.execute(ctx, interrupted, &plan)
+}
+
+// planName says what made a plan: its preset, or its command.
+func planName(p experiments.Plan) string {
+	switch {
+	case p.Preset != "":
+		return "preset " + p.Preset
+	case p.Command != "":
+		return p.Command
+	}
+	return fmt.Sprintf("%d runs", len(p.Runs))
+}
+
+// planProgress counts the runs of p (in dir) that ended.
+func planProgress(dir string, p experiments.Plan) (ended, total int) {
+	for _, r := range p.Runs {
+		if st, _ := r.State(dir); st == experiments.PlanEnded {
+			ended++
+		}
+	}
+	return ended, len(p.Runs)
+}
+
+// execute runs the batch's runs in order; with a plan, it skips the runs that ended, resumes
+// those with a checkpoint and records each new run folder in plan.json. Then it prints the
+// summaries and refreshes the report of b.out. A cancel gives an exitError that says how to
+// go on.
+func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *experiments.Plan) error {
+	start := time.Now()
+	var sums []experiments.Summary
+	for i, c := range b.runs {
+		opts := experiments.Options{ResultsDir: b.out}
+		var onStart func(dir string)
+		if plan != nil {
+			pr := &plan.Runs[i]
+			st, rec := pr.State(b.out)
+			switch st {
+			case experiments.PlanEnded:
+				fmt.Printf("\n[%d/%d] %s: %s already\n", i+1, len(b.runs), c.Name, rec.Summary.Status)
+				sums = append(sums, rec.Summary)
+				continue
+			case experiments.PlanResumable:
+				opts.ResumeDir = filepath.Join(b.out, pr.Dir)
+			default:
+				if pr.Dir != "" {
+					dropEmptyRun(filepath.Join(b.out, pr.Dir), rec)
+				}
+				onStart = func(dir string) {
+					if rel, err := filepath.Rel(b.out, dir); err == nil {
+						pr.Dir = rel
+					} else {
+						pr.Dir = dir
+					}
+					if err := experiments.WritePlan(b.out, *plan); err != nil {
+						fmt.Fprintln(os.Stderr, "rethink: warning: the plan could not record the run's folder:", err)
+					}
+				}
+			}
+		}
+		s, dir, err := runOne(ctx, c, opts, i+1, len(b.runs), onStart)
+		if errors.Is(err, context.Canceled) {
+			return b.interruptedError(interrupted(), plan, dir)
+		}
+		if err != nil {
+			return err
+		}
+		sums = append(sums, s)
+	}
+	printSummaries(sums, b.preset)
+	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
+	return refreshReport(b.out)
+}
+
+// dropEmptyRun removes the folder of a run that starts again, when it holds nothing a person
+// could want (no metrics): it would only be an empty row of the report.
+func dropEmptyRun(dir string, rec experiments.RunRecord) {
+	if len(rec.Metrics) > 0 || rec.Summary.Status == experiments.StatusRunning {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dir, "metrics.csv")); err == nil {
+		return
+	}
+	os.RemoveAll(dir)
+}
+
+// interruptedError is the exit of a batch stopped by sig: 128 + the signal's number, and
+// advice to resume only when something was checkpointed. runDir is the folder of the run that
+// was stopped ("" when it had none yet).
+func (b batch) interruptedError(sig os.Signal, plan *experiments.Plan, runDir string) error {
+	what := "interrupted"
+	if sig != nil {
+		what = "stopped by " + sigName(sig)
+	}
+	kept := false
+	resumeDir := runDir
+	if plan != nil {
+		resumeDir = b.out
+		for _, r := range plan.Runs {
+			if st, _ := r.State(b.out); st != experiments.PlanUnstarted {
+				kept = true
+			}
+		}
+	} else if runDir != "" {
+		kept = experiments.HasCheckpoint(runDir)
+	}
+	var msg string
+	if kept {
+		msg = fmt.Sprintf("%s; what was checkpointed is kept: continue with\n  rethink run --resume %s", what, shellQuote(resumeDir))
+	} else {
+		msg = what + " before the first checkpoint: nothing to resume; start the same command again"
+		if runDir != "" {
+			msg += fmt.Sprintf(" (the run's folder %s keeps its metrics so far)", runDir)
+		}
+	}
+	return &exitError{code: exitCodeOf(sig), msg: msg}
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+,:=@", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// refreshReport writes the report of the results folder dir when it is a folder of its own
+// (--out), not the shared default results folder, or when it already has a report.
+func refreshReport(dir string) error {
+	if !wantsReport(dir) {
+		return nil
+	}
+	files, err := report.Write(dir)
+	if err != nil {
+		return fmt.Errorf("the runs ended, but their report in %s failed: %w", dir, err)
+	}
+	fmt.Printf("report: %d files in %s (loss.png, accuracy.png, results.csv, ...)\n", len(files), dir)
+	return nil
+}
+
+// wantsReport reports whether the results folder dir gets a report after runs: it is not the
+// default results folder, or it has one already.
+func wantsReport(dir string) bool {
+	if _, err := os.Stat(filepath.Join(dir, "results.csv")); err == nil {
+		return true
+	}
+	a, err1 := filepath.Abs(dir)
+	d, err2 := filepath.Abs(experiments.DefaultResultsDir())
+	return err1 != nil || err2 != nil || a != d
+}
+
+// resumeRun continues the single run in dir, prints its summary and refreshes the report of
+// the results folder it is in.
+func resumeRun(ctx context.Context, dir string, interrupted func() os.Signal) error {
+	start := time.Now()
+	sum, _, err := runOne(ctx, experiments.Config{}, experiments.Options{ResumeDir: dir}, 1, 1, nil)
+	switch {
+	case errors.Is(err, experiments.ErrFinished): // nothing trained, nothing written
+		fmt.Println(strings.TrimPrefix(err.Error(), "experiments: "))
+	case errors.Is(err, context.Canceled):
+		return batch{}.interruptedError(interrupted(), nil, dir)
+	case err != nil:
+		return err
+	}
+	var p experiments.Preset
+	if rec, rerr := experiments.ReadRun(dir); rerr == nil && rec.Config.Preset != "" {
+		p, _ = experiments.PresetByID(rec.Config.Preset)
+		p.Paper = nil
+		if row := report.PaperRowOf(rec.Config); row != nil {
+			p.Paper = []experiments.PaperRow{*row}
+		}
+	}
+	printSummaries([]experiments.Summary{sum}, p)
+	if err == nil {
+		fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
+		return refreshReport(filepath.Dir(filepath.Clean(dir)))
+	}
+	return nil
+}
+
+// runOne runs one config with a progress view; onStart, when not nil, is called with the run's
+// folder as soon as it has one. It returns the run's folder ("" when it got none).
+func runOne(ctx context.Context, c experiments.Config, opts experiments.Options, i, n int, onStart func(string)) (experiments.Summary, string, error) {
+	events := make(chan experiments.Event, 16)
+	done := make(chan struct{})
+	var dir string
+	go func() {
+		defer close(done)
+		view := newProgressView(os.Stdout)
+		for e := range events {
+			if s, ok := e.(experiments.Started); ok {
+				dir = s.Dir
+				if onStart != nil {
+					onStart(dir)
+				}
+				for _, w := range s.Warnings {
+					fmt.Fprintln(os.Stderr, "rethink: warning:", w)
+				}
+			}
+			view.handle(e, i, n)
+		}
+	}()
+	sum, err := experiments.Run(ctx, c, opts, events)
+	close(events)
+	<-done
+	if dir == "" && opts.ResumeDir != "" && !errors.Is(err, experiments.ErrFinished) {
+		dir = opts.ResumeDir
+	}
+	if dir != "" && !errors.Is(err, experiments.ErrFinished) {
+		if cerr := report.WriteRunCurves(dir); cerr != nil {
+			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
+		}
+	}
+	return sum, dir, err
+}
+
+func printSummaries(sums []experiments.Summary, p experiments.Preset) {
+	if len(sums) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nrun\ttrain acc\ttest acc\tbest test (step)\tsteps to 100%\tflip rate\ttime")
+	for _, s := range sums {
+		fit := "not reached"
+		if s.FitStep >= 0 {
+			fit = fmt.Sprint(s.FitStep)
+		}
+		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
+			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
+	}
+	if len(p.Paper) > 0 {
+		fmt.Fprintln(tw, "\npaper (CIFAR-10)\ttrain acc\ttest acc")
+		for _, r := range p.Paper {
+			fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\n", r.Row, r.Train, r.Test)
+		}
+	}
+	tw.Flush()
+	if p.PaperNote != "" {
+		fmt.Println("\npaper:", p.PaperNote)
+	}
+}
