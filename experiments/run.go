@@ -63,7 +63,7 @@ func runSGD(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Su
 		r.interval = 100 * time.Millisecond
 	}
 	sum, err := r.run(ctx, cfg)
-	r.send(ctx, Finished{Summary: sum, Err: err})
+	SendFinished(ctx, out, Finished{Summary: sum, Err: err})
 	return sum, err
 }
 
@@ -101,14 +101,9 @@ func (r *runner) warn(what string, err error) {
 	r.sum.Warnings = append(r.sum.Warnings, fmt.Sprintf("%s: %v", what, err))
 }
 
-// send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
-// the reader keeps reading.
+// send delivers e unless ctx ends first (Finished goes through SendFinished instead).
 func (r *runner) send(ctx context.Context, e Event) {
 	if r.out == nil {
-		return
-	}
-	if _, final := e.(Finished); final {
-		r.out <- e
 		return
 	}
 	select {
