@@ -191,7 +191,7 @@ func findCIFAR10(fsys fs.FS, dir string) (string, error) {
 
 // incompleteCIFAR is the error of a batches folder dir that lacks the batches missing.
 func incompleteCIFAR(dir string, missing []string) error {
-	return fmt.Errorf("%w: CIFAR-10: %s lacks %s of the six binary batches; put it back, "+
+	return fmt.Errorf("%w: CIFAR-10: %s lacks %s of the six binary batches; restore the missing ones, "+
 		"or delete the folder and download CIFAR-10 again (rethink data download cifar10)",
 		ErrNotFound, dir, strings.Join(missing, ", "))
 }
