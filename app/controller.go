@@ -131,7 +131,7 @@ func (c *controller) Start(p Preset) {
 
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
-	go c.work(ctx, withThreads(p.Runs, uiThreads()), opts, events)
+	go c.work(ctx, cancel, withThreads(p.Runs, uiThreads()), opts, events)
 	go c.consume(s, events)
 }
 
@@ -206,9 +206,11 @@ func (v view) merge(w view) view {
 	return v
 }
 
-// work is the worker goroutine: the only sender on events, so it closes it.
-func (c *controller) work(ctx context.Context, runs []experiments.Config, opts experiments.Options, events chan<- experiments.Event) {
+// work is the worker goroutine: the only sender on events, so it closes it. It calls cancel,
+// the CancelFunc of ctx, when the runs have ended, to release the context.
+func (c *controller) work(ctx context.Context, cancel context.CancelFunc, runs []experiments.Config, opts experiments.Options, events chan<- experiments.Event) {
 	defer close(events)
+	defer cancel()
 	var first error
 	for i, cfg := range runs {
 		if err := ctx.Err(); err != nil {

@@ -28,7 +28,8 @@ type Config struct {
 	Preset string `json:"preset,omitempty"`
 
 	// Dataset is "mnist" (embedded), "fashion-mnist" or "cifar10"; DataDir is where its files are
-	// ("" for the default place).
+	// ("" for the default place; for "mnist", a folder of MNIST-format idx files read instead of
+	// the embedded copy, see data.Load).
 	Dataset string `json:"dataset"`
 	DataDir string `json:"data_dir,omitempty"`
 	// TrainSize and TestSize take a subset (0: the whole split); Stratified takes the same number

@@ -1,6 +1,9 @@
 package experiments
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Event is one of the closed set of messages Run sends while it works.
 type Event interface{ isEvent() }
@@ -61,10 +64,42 @@ type Fitted struct {
 }
 
 // Finished is the last event of a run. Err is nil on success, wraps context.Canceled after a
-// cancel, and ErrDiverged after a NaN or infinite loss.
+// cancel, and ErrDiverged after a NaN or infinite loss. Runs send it with SendFinished.
 type Finished struct {
 	Summary Summary
 	Err     error
+}
+
+// FinishedGrace is how long a run whose context is done still waits for a reader to take its
+// Finished event (see SendFinished).
+const FinishedGrace = 5 * time.Second
+
+// SendFinished sends f, the last event of a run, on out (a nil out sends nothing) and reports
+// whether it was taken. It waits for the reader as long as ctx is live; once ctx is done, at most
+// FinishedGrace more, then gives up: a caller that keeps reading until Finished always gets it,
+// even after a cancel, and one that cancelled the run and stopped reading does not hold the
+// run's goroutine for ever. Every kind ends with it (see Kind).
+func SendFinished(ctx context.Context, out chan<- Event, f Finished) bool {
+	return sendFinished(ctx, out, f, FinishedGrace)
+}
+
+func sendFinished(ctx context.Context, out chan<- Event, f Finished, grace time.Duration) bool {
+	if out == nil {
+		return false
+	}
+	select {
+	case out <- f:
+		return true
+	case <-ctx.Done():
+	}
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case out <- f:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 func (Started) isEvent()      {}

@@ -55,8 +55,8 @@ func setBool(get func(*Config) *bool) func(*Config, string) error {
 
 var fields = []Field{
 	{Key: "name", Help: "the run's label in plots and tables", set: setString(func(c *Config) *string { return &c.Name })},
-	{Key: "dataset", Help: "mnist (embedded), fashion-mnist or cifar10", set: setString(func(c *Config) *string { return &c.Dataset })},
-	{Key: "data_dir", Help: "folder of the data set's files (empty: the default place)", set: setString(func(c *Config) *string { return &c.DataDir })},
+	{Key: "dataset", Help: "mnist (embedded, or the idx files in data_dir), fashion-mnist or cifar10", set: setString(func(c *Config) *string { return &c.Dataset })},
+	{Key: "data_dir", Help: "folder of the data set's files (empty: the default place); for mnist, the four MNIST-format idx files in it (KMNIST, say; .gz or not) replace the embedded copy", set: setString(func(c *Config) *string { return &c.DataDir })},
 	{Key: "train_size", Help: "training images to use (0: all)", set: setInt(func(c *Config) *int { return &c.TrainSize })},
 	{Key: "test_size", Help: "test images to use (0: all)", set: setInt(func(c *Config) *int { return &c.TestSize })},
 	{Key: "stratified", Help: "take the same number of images of each class (true/false)", set: setBool(func(c *Config) *bool { return &c.Stratified })},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -37,14 +38,18 @@ type FilterSnapshot struct {
 const initialFile = "initial.f32"
 
 // snapshot reads the first layer, keeps its first MaxFilters units, sends FiltersReady and
-// stores it. A failure to read or store is not fatal to the run: it only loses a picture.
+// stores it. A failure to read or store is not fatal to the run: it only loses a picture, and is
+// recorded as a warning of the run's summary.
 func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epoch, step int, p Prepared) {
+	const what = "filter snapshots are incomplete"
 	w, shape, err := m.FirstLayer()
 	if err != nil {
+		r.warn(what, fmt.Errorf("epoch %d: read the first layer: %w", epoch, err))
 		return
 	}
 	dir := filepath.Join(r.dir, "filters")
-	if os.MkdirAll(dir, 0o755) != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		r.warn(what, err)
 		return
 	}
 	ev := FiltersReady{Epoch: epoch, Step: step, ImageShape: [3]int{p.Shown.H, p.Shown.W, p.Shown.C}}
@@ -56,11 +61,17 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 	}
 	r.send(ctx, ev)
 	r.tb.filters(ev)
-	storeSnapshot(r.dir, ev, MaxSnapshotBytes)
+	if err := storeSnapshot(r.dir, ev, MaxSnapshotBytes); err != nil {
+		r.warn(what, fmt.Errorf("epoch %d: %w", epoch, err))
+	}
 	if img := FilterMosaic(ev, 4); img != nil {
 		var b bytes.Buffer
-		if png.Encode(&b, img) == nil {
-			writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())
+		err := png.Encode(&b, img)
+		if err == nil {
+			err = writeFileAtomic(filepath.Join(r.dir, "filters.png"), b.Bytes())
+		}
+		if err != nil {
+			r.warn("filters.png is not up to date", fmt.Errorf("epoch %d: %w", epoch, err))
 		}
 	}
 }
@@ -75,8 +86,13 @@ func (r *runner) initialWeights(dir string, w []float32, epoch int) bool {
 	if epoch == 0 {
 		r.initial = append([]float32(nil), w...)
 		buf := new(bytes.Buffer)
-		binary.Write(buf, binary.LittleEndian, w)
-		writeFileAtomic(filepath.Join(dir, initialFile), buf.Bytes())
+		err := binary.Write(buf, binary.LittleEndian, w)
+		if err == nil {
+			err = writeFileAtomic(filepath.Join(dir, initialFile), buf.Bytes())
+		}
+		if err != nil {
+			r.warn("the initial weights were not stored: a resumed run's filter pictures will show raw weights", err)
+		}
 		return true
 	}
 	b, err := os.ReadFile(filepath.Join(dir, initialFile))

@@ -19,8 +19,10 @@ import (
 //     a UI goroutine) and returns when the run ends or ctx is cancelled; a cancelled run
 //     returns an error wrapping context.Canceled.
 //   - It sends only the events of this package (Started, StepProgress, EpochDone,
-//     FiltersReady, Fitted, Finished: a closed set), Finished last and always; it never
-//     closes out, and a nil out sends nothing.
+//     FiltersReady, Fitted, Finished: a closed set), Finished last and always, with
+//     SendFinished; it never closes out, and a nil out sends nothing. The caller reads out until
+//     Finished, or cancels ctx when it stops reading: events other than Finished are dropped
+//     once ctx is done, and Finished waits FinishedGrace at most then.
 //   - It writes one run folder under opts.ResultsDir (CreateRunFolder makes it): config.json
 //     with the config and its Kind, metrics.csv (WriteMetricsCSV, one row per evaluation),
 //     summary.json (a Summary with its Status) and any artifacts of its own, every file
@@ -102,31 +104,30 @@ func (c Config) KindName() string {
 }
 
 // Run runs cfg by its kind (see Kind for what every kind does): it blocks until the run ends;
-// call it on a worker goroutine. With opts.ResumeDir, the kind is the one recorded in that
+// call it on a worker goroutine. Read out until Finished, or cancel ctx when you stop reading
+// (Finished then waits FinishedGrace at most). With opts.ResumeDir, the kind is the one recorded in that
 // folder's config.json (none recorded: "sgd") and cfg is ignored.
 func Run(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Summary, error) {
 	name := cfg.Kind
 	if opts.ResumeDir != "" {
 		c, err := ReadConfig(filepath.Join(opts.ResumeDir, "config.json"))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			return failBeforeStart(cfg, out, err)
+			return failBeforeStart(ctx, cfg, out, err)
 		}
 		name = c.Kind // a missing config.json is the kind's to report
 	}
 	k, err := KindByName(name)
 	if err != nil {
-		return failBeforeStart(cfg, out, err)
+		return failBeforeStart(ctx, cfg, out, err)
 	}
 	cfg.Kind = k.Name
 	return k.Run(ctx, cfg, opts, out)
 }
 
 // failBeforeStart ends a run that could not begin: a failed summary and the Finished event.
-func failBeforeStart(cfg Config, out chan<- Event, err error) (Summary, error) {
+func failBeforeStart(ctx context.Context, cfg Config, out chan<- Event, err error) (Summary, error) {
 	sum := Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}
-	if out != nil {
-		out <- Finished{Summary: sum, Err: err}
-	}
+	SendFinished(ctx, out, Finished{Summary: sum, Err: err})
 	return sum, err
 }
 

@@ -13,7 +13,7 @@ import (
 // sends Started, one EpochDone and Finished, or stops when ctx is cancelled.
 func echoKind(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Summary, error) {
 	finish := func(sum Summary, err error) (Summary, error) {
-		out <- Finished{Summary: sum, Err: err}
+		SendFinished(ctx, out, Finished{Summary: sum, Err: err})
 		return sum, err
 	}
 	dir, err := CreateRunFolder(opts, cfg)

@@ -69,7 +69,7 @@ func runSGD(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Su
 		r.interval = 100 * time.Millisecond
 	}
 	sum, err := r.run(ctx, cfg)
-	r.send(ctx, Finished{Summary: sum, Err: err})
+	SendFinished(ctx, out, Finished{Summary: sum, Err: err})
 	return sum, err
 }
 
@@ -89,16 +89,27 @@ type runner struct {
 	unlock func()
 	// warnings go out with Started (see Started.Warnings).
 	warnings []string
+	// warned holds the problems already recorded in sum.Warnings (see warn).
+	warned map[string]bool
 }
 
-// send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
-// the reader keeps reading.
-func (r *runner) send(ctx context.Context, e Event) {
-	if r.out == nil {
+// warn records in the summary (Summary.Warnings) a problem that does not stop the run, such as a
+// filter snapshot that a full disk kept from being written: once for each what, with the first
+// error, so that a problem of every epoch does not fill the summary.
+func (r *runner) warn(what string, err error) {
+	if r.warned[what] {
 		return
 	}
-	if _, final := e.(Finished); final {
-		r.out <- e
+	if r.warned == nil {
+		r.warned = map[string]bool{}
+	}
+	r.warned[what] = true
+	r.sum.Warnings = append(r.sum.Warnings, fmt.Sprintf("%s: %v", what, err))
+}
+
+// send delivers e unless ctx ends first (Finished goes through SendFinished instead).
+func (r *runner) send(ctx context.Context, e Event) {
+	if r.out == nil {
 		return
 	}
 	select {
@@ -179,7 +190,9 @@ func (r *runner) makeDir(cfg Config) (err error) {
 			r.unlock()
 			r.unlock = nil
 		}
-		os.RemoveAll(dir) // nothing of the run was written yet
+		if rerr := os.RemoveAll(dir); rerr != nil { // nothing of the run was written yet
+			return fmt.Errorf("%w (and the new run folder %s could not be removed: %v)", err, dir, rerr)
+		}
 		return err
 	}
 	r.dir = dir
@@ -296,102 +309,185 @@ func checkSplits(cfg Config, p Prepared) error {
 	return nil
 }
 
-func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) error {
-	n := p.Train.N
-	stepsPerEpoch := (n + cfg.Batch - 1) / cfg.Batch
-	total := cfg.Epochs * stepsPerEpoch
-	if cfg.MaxSteps > 0 && (total == 0 || cfg.MaxSteps < total) {
-		total = cfg.MaxSteps
-	}
-	r.sum.Params, r.sum.Device = m.Params(), m.Device()
-	r.sum.TrainSize, r.sum.TestSize, r.sum.FlipRate = p.Train.N, p.Test.N, p.FlipRate
-	r.send(ctx, Started{Config: cfg, Dir: r.dir, Params: r.sum.Params, Device: r.sum.Device, TrainSize: p.Train.N,
-		TestSize: p.Test.N, FlipRate: p.FlipRate, StepsPerEpoch: stepsPerEpoch, TotalSteps: total,
-		Resumed: resumed, FirstStep: r.state.Step, Warnings: r.warnings})
-	if !resumed {
-		r.snapshot(ctx, m, cfg, 0, 0, p)
-	}
+// sgdLoop is what the epochs of a run share: the model, the data, the run's bounds and how far
+// it has come. Only the run's goroutine touches it.
+type sgdLoop struct {
+	cfg Config
+	m   *tfgraph.Model
+	p   Prepared
+	// perEpoch and total are the steps of an epoch and of the whole run (its bound: it may stop
+	// earlier once fitted); decayEvery is the steps between two learning-rate decays.
+	perEpoch, total, decayEvery int
+	// step is the number of steps taken; fittedAt the epoch at which the training set was first
+	// fitted, or -1.
+	step, fittedAt int
+	// lastProgress is when the last StepProgress went out.
+	lastProgress time.Time
+}
 
-	step := r.state.Step
-	fittedAt := r.fitEpoch()
-	stop := func(epoch int) bool { // after epoch, StopAfterFit says the run is over
-		return cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit
-	}
-	lastProgress := time.Now()
-	for epoch := r.state.Epoch + 1; step < total && !stop(epoch-1); epoch++ {
-		decayEvery := cfg.DecaySteps
-		if decayEvery <= 0 {
-			decayEvery = stepsPerEpoch
-		}
-		lr, lrSet := 0.0, false
-		order := rand.New(rand.NewPCG(cfg.Seed, uint64(epoch))).Perm(n)
-		epochStart, images := time.Now(), 0
-		var lossSum float64
-		batches := 0
-		idx := make([]int32, 0, cfg.Batch)
-		for start := 0; start < n && step < total; start += cfg.Batch {
-			if err := r.opts.Pause.wait(ctx); err != nil {
-				return err
-			}
-			if want := cfg.LearningRate * math.Pow(cfg.LRDecay, float64(step/decayEvery)); !lrSet || want != lr {
-				if err := m.SetLearningRate(want); err != nil {
-					return err
-				}
-				lr, lrSet = want, true
-			}
-			idx = idx[:0]
-			for _, i := range order[start:min(start+cfg.Batch, n)] {
-				idx = append(idx, int32(i))
-			}
-			loss, _, err := m.TrainStep(idx)
-			if err != nil {
-				return fmt.Errorf("epoch %d, step %d: %w", epoch, step+1, err)
-			}
-			step++
-			if !finite(loss) {
-				return fmt.Errorf("%w at step %d (epoch %d, learning rate %.4g): the loss became %v. Lower the learning rate or turn on batch norm; the metrics up to the last epoch are kept", ErrDiverged, step, epoch, lr, loss)
-			}
-			lossSum += loss
-			batches++
-			images += len(idx)
-			if now := time.Now(); now.Sub(lastProgress) >= r.interval {
-				lastProgress = now
-				rate := float64(images) / now.Sub(epochStart).Seconds()
-				r.trySend(StepProgress{Step: step, Epoch: epoch, TotalSteps: total, Loss: loss, ImagesPerSec: rate,
-					ETA: time.Duration(float64(total-step) * float64(cfg.Batch) / rate * float64(time.Second))})
-			}
-		}
-		rate := float64(images) / time.Since(epochStart).Seconds()
-		met, err := r.evaluate(m, epoch, step, lr, rate, lossSum/float64(max(batches, 1)))
+// epochStats is what the steps of one epoch measured.
+type epochStats struct {
+	lr              float64 // the learning rate of the epoch's last step
+	lossSum         float64 // the sum of its batch losses
+	batches, images int
+	start           time.Time
+}
+
+// train runs the epochs of the run: each trains on the batches of a fresh order, is measured on
+// the whole training and test sets, and is recorded (metrics, events, snapshots, checkpoints),
+// until the run reaches its bound, stops StopAfterFit epochs after the fit, fails or is cancelled.
+func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) error {
+	l := r.startLoop(ctx, cfg, m, p, resumed)
+	for epoch := r.state.Epoch + 1; l.step < l.total && !l.stopAfter(epoch-1); epoch++ {
+		st, err := r.trainEpoch(ctx, l, epoch)
 		if err != nil {
-			return fmt.Errorf("epoch %d: %w", epoch, err)
-		}
-		if !finite(met.TrainLoss) {
-			return fmt.Errorf("%w at epoch %d: the training-set loss became %v", ErrDiverged, epoch, met.TrainLoss)
-		}
-		r.metrics = append(r.metrics, met)
-		r.observe(ctx, met, cfg, epoch)
-		if err := WriteMetricsCSV(filepath.Join(r.dir, "metrics.csv"), r.metrics); err != nil {
 			return err
 		}
-		r.send(ctx, EpochDone{Metrics: met})
-		if cfg.FilterEvery <= 0 || epoch%cfg.FilterEvery == 0 || step >= total {
-			r.snapshot(ctx, m, cfg, epoch, step, p)
+		met, err := r.measure(l, epoch, st)
+		if err != nil {
+			return err
 		}
-		if every := max(cfg.CheckpointEvery, 1); epoch%every == 0 || step >= total {
-			if err := r.checkpoint(m, epoch, step); err != nil {
-				return err
-			}
+		if err := r.record(ctx, l, epoch, met); err != nil {
+			return err
 		}
-		if fittedAt < 0 && r.state.FitStep >= 0 {
-			fittedAt = epoch
-		}
-		if stop(epoch) {
+		if l.stopAfter(epoch) {
 			break
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// startLoop sets the run's bounds, fills in the summary's sizes, sends Started and, for a fresh
+// run, the snapshot of the initial weights.
+func (r *runner) startLoop(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) *sgdLoop {
+	l := &sgdLoop{cfg: cfg, m: m, p: p, step: r.state.Step, fittedAt: r.fitEpoch(), lastProgress: time.Now()}
+	l.perEpoch = (p.Train.N + cfg.Batch - 1) / cfg.Batch
+	l.total = cfg.Epochs * l.perEpoch
+	if cfg.MaxSteps > 0 && (l.total == 0 || cfg.MaxSteps < l.total) {
+		l.total = cfg.MaxSteps
+	}
+	l.decayEvery = cfg.DecaySteps
+	if l.decayEvery <= 0 {
+		l.decayEvery = l.perEpoch
+	}
+	r.sum.Params, r.sum.Device = m.Params(), m.Device()
+	r.sum.TrainSize, r.sum.TestSize, r.sum.FlipRate = p.Train.N, p.Test.N, p.FlipRate
+	r.send(ctx, Started{Config: cfg, Dir: r.dir, Params: r.sum.Params, Device: r.sum.Device, TrainSize: p.Train.N,
+		TestSize: p.Test.N, FlipRate: p.FlipRate, StepsPerEpoch: l.perEpoch, TotalSteps: l.total,
+		Resumed: resumed, FirstStep: r.state.Step, Warnings: r.warnings})
+	if !resumed {
+		r.snapshot(ctx, m, cfg, 0, 0, p)
+	}
+	return l
+}
+
+// stopAfter says whether StopAfterFit ends the run after epoch.
+func (l *sgdLoop) stopAfter(epoch int) bool {
+	return l.cfg.StopAfterFit >= 0 && l.fittedAt >= 0 && epoch-l.fittedAt >= l.cfg.StopAfterFit
+}
+
+// learningRate is the learning rate of the next step: decayed by LRDecay every decayEvery steps.
+func (l *sgdLoop) learningRate() float64 {
+	return l.cfg.LearningRate * math.Pow(l.cfg.LRDecay, float64(l.step/l.decayEvery))
+}
+
+// trainEpoch takes the steps of epoch, over the training set in an order drawn from the seed
+// and the epoch, until the set is done or the run reaches its bound; it holds while paused.
+func (r *runner) trainEpoch(ctx context.Context, l *sgdLoop, epoch int) (epochStats, error) {
+	n := l.p.Train.N
+	order := rand.New(rand.NewPCG(l.cfg.Seed, uint64(epoch))).Perm(n)
+	st := epochStats{start: time.Now()}
+	lrSet := false
+	idx := make([]int32, 0, l.cfg.Batch)
+	for start := 0; start < n && l.step < l.total; start += l.cfg.Batch {
+		if err := r.opts.Pause.wait(ctx); err != nil {
+			return st, err
+		}
+		if want := l.learningRate(); !lrSet || want != st.lr {
+			if err := l.m.SetLearningRate(want); err != nil {
+				return st, err
+			}
+			st.lr, lrSet = want, true
+		}
+		idx = idx[:0]
+		for _, i := range order[start:min(start+l.cfg.Batch, n)] {
+			idx = append(idx, int32(i))
+		}
+		loss, err := l.trainStep(idx, epoch, st.lr)
+		if err != nil {
+			return st, err
+		}
+		st.lossSum += loss
+		st.batches++
+		st.images += len(idx)
+		r.progress(l, epoch, loss, st)
+	}
+	return st, nil
+}
+
+// trainStep takes one SGD step on the batch idx and returns its loss; a loss that is NaN or
+// infinite ends the run as diverged.
+func (l *sgdLoop) trainStep(idx []int32, epoch int, lr float64) (float64, error) {
+	loss, _, err := l.m.TrainStep(idx)
+	if err != nil {
+		return 0, fmt.Errorf("epoch %d, step %d: %w", epoch, l.step+1, err)
+	}
+	l.step++
+	if !finite(loss) {
+		return 0, fmt.Errorf("%w at step %d (epoch %d, learning rate %.4g): the loss became %v. Lower the learning rate or turn on batch norm; the metrics up to the last epoch are kept", ErrDiverged, l.step, epoch, lr, loss)
+	}
+	return loss, nil
+}
+
+// progress sends a StepProgress, at most one per r.interval, without waiting for the reader.
+func (r *runner) progress(l *sgdLoop, epoch int, loss float64, st epochStats) {
+	now := time.Now()
+	if now.Sub(l.lastProgress) < r.interval {
+		return
+	}
+	l.lastProgress = now
+	rate := float64(st.images) / now.Sub(st.start).Seconds()
+	r.trySend(StepProgress{Step: l.step, Epoch: epoch, TotalSteps: l.total, Loss: loss, ImagesPerSec: rate,
+		ETA: time.Duration(float64(l.total-l.step) * float64(l.cfg.Batch) / rate * float64(time.Second))})
+}
+
+// measure evaluates the model after epoch on the whole training and test sets; a training-set
+// loss that is NaN or infinite ends the run as diverged.
+func (r *runner) measure(l *sgdLoop, epoch int, st epochStats) (Metrics, error) {
+	rate := float64(st.images) / time.Since(st.start).Seconds()
+	met, err := r.evaluate(l.m, epoch, l.step, st.lr, rate, st.lossSum/float64(max(st.batches, 1)))
+	if err != nil {
+		return Metrics{}, fmt.Errorf("epoch %d: %w", epoch, err)
+	}
+	if !finite(met.TrainLoss) {
+		return Metrics{}, fmt.Errorf("%w at epoch %d: the training-set loss became %v", ErrDiverged, epoch, met.TrainLoss)
+	}
+	return met, nil
+}
+
+// record keeps the metrics of epoch: in the summary and metrics.csv, as EpochDone, and, when
+// due (and always at the run's bound), as a filter snapshot and a checkpoint.
+func (r *runner) record(ctx context.Context, l *sgdLoop, epoch int, met Metrics) error {
+	r.metrics = append(r.metrics, met)
+	r.observe(ctx, met, l.cfg, epoch)
+	if err := WriteMetricsCSV(filepath.Join(r.dir, "metrics.csv"), r.metrics); err != nil {
+		return err
+	}
+	r.send(ctx, EpochDone{Metrics: met})
+	last := l.step >= l.total
+	if l.cfg.FilterEvery <= 0 || epoch%l.cfg.FilterEvery == 0 || last {
+		r.snapshot(ctx, l.m, l.cfg, epoch, l.step, l.p)
+	}
+	if every := max(l.cfg.CheckpointEvery, 1); epoch%every == 0 || last {
+		if err := r.checkpoint(l.m, epoch, l.step); err != nil {
+			return err
+		}
+	}
+	if l.fittedAt < 0 && r.state.FitStep >= 0 {
+		l.fittedAt = epoch
 	}
 	return nil
 }
@@ -447,7 +543,9 @@ func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int
 	r.sum.FinalTrainAcc, r.sum.FinalTestAcc, r.sum.FinalTrainLoss = met.TrainAcc, met.TestAcc, met.TrainLoss
 	r.tb.epoch(met)
 	// A failed write is not fatal: the next epoch and the end of the run write it again.
-	WriteJSON(filepath.Join(r.dir, "summary.json"), r.sum)
+	if err := WriteJSON(filepath.Join(r.dir, "summary.json"), r.sum); err != nil {
+		r.warn("summary.json could not be updated", fmt.Errorf("after epoch %d: %w", epoch, err))
+	}
 }
 
 // checkpoint saves the variables under a new prefix, then state.json pointing at it, then
@@ -467,8 +565,11 @@ func (r *runner) checkpoint(m *tfgraph.Model, epoch, step int) error {
 		return fmt.Errorf("experiments: checkpoint: %w", err)
 	}
 	if old != "" && old != prefix {
-		os.Remove(filepath.Join(r.dir, old+".index"))
-		os.Remove(filepath.Join(r.dir, old+".data-00000-of-00001"))
+		for _, f := range []string{old + ".index", old + ".data-00000-of-00001"} {
+			if err := os.Remove(filepath.Join(r.dir, f)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				r.warn("an earlier checkpoint could not be removed", err)
+			}
+		}
 	}
 	return nil
 }

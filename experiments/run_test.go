@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"os"
@@ -171,7 +172,28 @@ func TestRun_ResumeGivesSameNumbers(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("first half: err = %v, want context.Canceled", err)
 	}
-	// Keep only epochs 1-2 of metrics and the epoch-2 checkpoint, as after a kill at that moment.
+	// The folder holds what a kill right after epoch 2's checkpoint leaves: epochs 1-2 of
+	// metrics and the epoch-2 checkpoint. A kill a little later, after epoch 3's row of
+	// metrics.csv was written but before its checkpoint, leaves one more row that no checkpoint
+	// covers: add it (with a loss no run gives), as that kill would, and the resume must drop it.
+	var st runState
+	if b, err := os.ReadFile(filepath.Join(dir, "state.json")); err != nil {
+		t.Fatal(err)
+	} else if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	before, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Epoch != 2 || len(before.Metrics) != 2 {
+		t.Fatalf("after the cancel at epoch 2: checkpoint of epoch %d and %d rows of metrics, want 2 and 2", st.Epoch, len(before.Metrics))
+	}
+	stale := before.Metrics[1]
+	stale.Epoch, stale.Step, stale.TrainLoss = 3, stale.Step+2, 99
+	if err := WriteMetricsCSV(filepath.Join(dir, "metrics.csv"), append(before.Metrics, stale)); err != nil {
+		t.Fatal(err)
+	}
 	resumed, sum, err := collect(t, context.Background(), Config{}, Options{ResumeDir: dir, Dataset: ds})
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +215,13 @@ func TestRun_ResumeGivesSameNumbers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(rec.Metrics) != 4 {
-		t.Errorf("metrics.csv of the resumed run has %d rows, want 4", len(rec.Metrics))
+		t.Fatalf("metrics.csv of the resumed run has %d rows, want 4", len(rec.Metrics))
+	}
+	for i, m := range rec.Metrics {
+		// metrics.csv keeps float32 precision.
+		if m.Epoch != i+1 || float32(m.TrainLoss) != float32(want[i].TrainLoss) {
+			t.Errorf("metrics.csv row %d: epoch %d, train loss %v; want epoch %d, %v (the uninterrupted run's)", i+1, m.Epoch, m.TrainLoss, i+1, want[i].TrainLoss)
+		}
 	}
 }
 

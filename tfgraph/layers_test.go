@@ -34,8 +34,10 @@ var layerCases = []layerCase{
 	{"WhitenImages", func(c Ctx, x tf.Output) tf.Output { return WhitenImages(c.S, x, 6, 6, 4) }},
 }
 
-// gradGraph builds f = sum(layer(x) * r) for a fixed random r, and df/dx and df/dvars.
-func gradGraph(t *testing.T, lc layerCase) (g *tf.Graph, x, f tf.Output, grads []tf.Output, init []*tf.Operation) {
+// gradGraph builds f = sum(layer(x) * r) for a fixed random r, and df/dx and df/dvars for every
+// trainable variable of the layer; wrt names x and those variables with their shapes, in the
+// order of grads. The last of init is r's initializer, to run after the others.
+func gradGraph(t *testing.T, lc layerCase) (g *tf.Graph, x, f tf.Output, grads []tf.Output, init []*tf.Operation, wrt []gradOf) {
 	t.Helper()
 	root := op.NewScope()
 	vs := NewVarStore(root.SubScope("vars"), 1)
@@ -57,27 +59,88 @@ func gradGraph(t *testing.T, lc layerCase) (g *tf.Graph, x, f tf.Output, grads [
 	}
 	prod := op.Mul(root.SubScope("prod"), y, rv.Value)
 	f = op.Sum(root.SubScope("f"), op.Reshape(root.SubScope("flat"), prod, op.Const(root.SubScope("m1"), []int32{-1})), op.Const(root.SubScope("axis"), []int32{0}))
-	wrt := []tf.Output{x}
+	wrt = []gradOf{{"x", []int64{2, 6, 6, 4}}}
+	xs := []tf.Output{x}
 	for _, v := range vs.Variables() {
 		if v.Kind.Trainable() {
-			wrt = append(wrt, v.Value)
+			xs = append(xs, v.Value)
+			wrt = append(wrt, gradOf{v.Name, v.Shape})
 		}
 		init = append(init, v.Init)
 	}
-	grads = op.Gradients(root.SubScope("gradients"), []tf.Output{f}, wrt)
+	grads = op.Gradients(root.SubScope("gradients"), []tf.Output{f}, xs)
 	g, err = root.Finalize()
 	if err != nil {
 		t.Fatalf("%s: gradients do not build: %v", lc.name, err)
 	}
-	return g, x, f, grads, append(init, rv.Init)
+	return g, x, f, grads, append(init, rv.Init), wrt
+}
+
+// gradOf names what a gradient of gradGraph is taken with respect to, and its shape.
+type gradOf struct {
+	name  string
+	shape []int64
 }
 
 func TestLayers_GradientsBuild(t *testing.T) {
+	// Every trainable variable (and the input) gets a gradient of its own shape that is finite
+	// and not all zero: f depends on each of them, so a variable cut off from the loss (whose
+	// gradient TensorFlow fills with zeros) or a wrong gradient shape fails here.
 	for _, lc := range layerCases {
 		t.Run(lc.name, func(t *testing.T) {
-			_, _, _, grads, _ := gradGraph(t, lc)
-			if len(grads) == 0 {
-				t.Fatal("no gradients")
+			g, x, _, grads, init, wrt := gradGraph(t, lc)
+			if len(grads) != len(wrt) {
+				t.Fatalf("%d gradients for %d variables and the input", len(grads), len(wrt))
+			}
+			sess, err := tf.NewSession(g, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sess.Close()
+			rng := rand.New(rand.NewPCG(5, 6))
+			in := make([]float32, 2*6*6*4)
+			for i := range in {
+				in[i] = float32(rng.NormFloat64())
+			}
+			xt, err := floatTensor(in, 2, 6, 6, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			feed := map[tf.Output]*tf.Tensor{x: xt}
+			// The layer's variables first: r's initializer reads the layer's output.
+			for _, ops := range [][]*tf.Operation{init[:len(init)-1], init[len(init)-1:]} {
+				if len(ops) == 0 {
+					continue // a layer without variables
+				}
+				if _, err := sess.Run(feed, nil, ops); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out, err := sess.Run(feed, grads, nil)
+			if err != nil {
+				t.Fatalf("gradients do not run: %v", err)
+			}
+			for i, w := range wrt {
+				if got := out[i].Shape(); fmt.Sprint(got) != fmt.Sprint(w.shape) {
+					t.Errorf("df/d%s has shape %v, want %v", w.name, got, w.shape)
+					continue
+				}
+				v, err := flatFloats(out[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				nonzero := 0
+				for _, g := range v {
+					if math.IsNaN(float64(g)) || math.IsInf(float64(g), 0) {
+						t.Fatalf("df/d%s has the value %v", w.name, g)
+					}
+					if g != 0 {
+						nonzero++
+					}
+				}
+				if nonzero == 0 {
+					t.Errorf("df/d%s is all zero: the variable does not change the output", w.name)
+				}
 			}
 		})
 	}
@@ -94,7 +157,7 @@ func TestLayers_FiniteDifferences(t *testing.T) {
 			}
 		}
 		t.Run(name, func(t *testing.T) {
-			g, x, f, grads, init := gradGraph(t, lc)
+			g, x, f, grads, init, _ := gradGraph(t, lc)
 			sess, err := tf.NewSession(g, nil)
 			if err != nil {
 				t.Fatal(err)

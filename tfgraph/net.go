@@ -43,7 +43,6 @@ type Model struct {
 
 	sess     *tf.Session
 	device   string
-	devices  []tf.Device
 	uploaded bool
 
 	train, test   dataVar // images
@@ -85,11 +84,11 @@ func New(spec Spec) (*Model, error) {
 		return nil, fmt.Errorf("tfgraph: build %s: %w", spec.Arch, err)
 	}
 	m.Graph = g
-	sess, devices, device, err := openSession(g, string(spec.Device), spec.Threads, spec.Target, spec.Timeout)
+	sess, _, device, err := openSession(g, string(spec.Device), spec.Threads, spec.Target, spec.Timeout)
 	if err != nil {
 		return nil, err
 	}
-	m.sess, m.devices, m.device = sess, devices, device
+	m.sess, m.device = sess, device
 	if _, err := m.sess.Run(nil, nil, m.initOps); err != nil {
 		m.sess.Close()
 		return nil, fmt.Errorf("tfgraph: initialize variables: %w", err)
@@ -363,9 +362,6 @@ func flatFloats(t *tf.Tensor) ([]float32, error) {
 
 // Device is the TensorFlow device the model runs on, e.g. "/job:localhost/replica:0/task:0/device:CPU:0".
 func (m *Model) Device() string { return m.device }
-
-// Devices lists the devices the session sees.
-func (m *Model) Devices() []tf.Device { return m.devices }
 
 // Close releases the session.
 func (m *Model) Close() error {

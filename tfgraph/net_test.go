@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -196,10 +197,19 @@ func TestModel_SaveRestore(t *testing.T) {
 			t.Fatalf("step %d after restore: loss %v, want %v as the original model", i, lb, la)
 		}
 	}
-	ta, _, _ := a.Evaluate(TestSplit)
-	tb, _, _ := b.Evaluate(TestSplit)
-	if ta != tb {
-		t.Errorf("test loss after restore and 3 steps = %v, want %v", tb, ta)
+	ta, aa, err := a.Evaluate(TestSplit)
+	if err != nil {
+		t.Fatalf("Evaluate of the original model: %v", err)
+	}
+	tb, ab, err := b.Evaluate(TestSplit)
+	if err != nil {
+		t.Fatalf("Evaluate of the restored model: %v", err)
+	}
+	if !(ta > 0) || math.IsInf(ta, 0) {
+		t.Fatalf("test loss of the original model = %v, want a positive number", ta)
+	}
+	if ta != tb || aa != ab {
+		t.Errorf("test loss and accuracy after restore and 3 steps = %v, %v, want %v, %v", tb, ab, ta, aa)
 	}
 	if err := b.Restore(filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("Restore of a missing checkpoint succeeded, want an error")
@@ -230,19 +240,36 @@ func TestModel_UploadRejectsBadData(t *testing.T) {
 
 func TestSpec_Validate(t *testing.T) {
 	good := smallSpec(Architecture{Arch: MLP, Hidden: []int64{8}}, 4)
-	cases := map[string]func(*Spec){
-		"unknown arch":   func(s *Spec) { s.Arch.Arch = "resnet" },
-		"zero batch":     func(s *Spec) { s.Batch = 0 },
-		"one class":      func(s *Spec) { s.Classes = 1 },
-		"bad device":     func(s *Spec) { s.Device = "tpu" },
-		"dropout 1":      func(s *Spec) { s.Arch.Dropout = 1 },
-		"crop too large": func(s *Spec) { s.Augment = Augment{RandomCrop: true, StoredHeight: 10, StoredWidth: 10} },
+	if err := good.Validate(); err != nil {
+		t.Fatalf("the good spec: Validate = %v, want nil", err)
 	}
-	for name, mutate := range cases {
+	m, err := New(good)
+	if err != nil {
+		t.Fatalf("the good spec: New = %v, want a model", err)
+	}
+	m.Close()
+	cases := map[string]struct {
+		mutate func(*Spec)
+		want   string // part of the error
+	}{
+		"unknown arch":   {func(s *Spec) { s.Arch.Arch = "resnet" }, "resnet"},
+		"zero batch":     {func(s *Spec) { s.Batch = 0 }, "batch size 0"},
+		"one class":      {func(s *Spec) { s.Classes = 1 }, "1 classes"},
+		"bad device":     {func(s *Spec) { s.Device = "tpu" }, "tpu"},
+		"dropout 1":      {func(s *Spec) { s.Arch.Dropout = 1 }, "dropout"},
+		"crop too large": {func(s *Spec) { s.Augment = Augment{RandomCrop: true, StoredHeight: 10, StoredWidth: 10} }, "smaller than the crop"},
+		"NaN momentum":   {func(s *Spec) { s.Momentum = math.NaN() }, "momentum"},
+	}
+	for name, tt := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := good
-			mutate(&s)
-			if _, err := New(s); err == nil {
+			tt.mutate(&s)
+			err := s.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate = %v, want an error saying %q", err, tt.want)
+			}
+			if m, err := New(s); err == nil {
+				m.Close()
 				t.Errorf("New(%s) succeeded, want an error", name)
 			}
 		})

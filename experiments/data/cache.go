@@ -11,7 +11,7 @@ import (
 // Source names a data set for Load.
 type Source struct {
 	Name string // "mnist", "fashion-mnist" or "cifar10" (case-insensitive; "cifar-10" and "fashion_mnist" are accepted)
-	Dir  string // folder of the files; "" means the default place; ignored for "mnist", which is embedded
+	Dir  string // folder of the files; "" means the default place (for "mnist", the copy embedded in the binary)
 }
 
 // cacheEntry is one data set being loaded or loaded. ds and err are written
@@ -33,12 +33,16 @@ var cache = struct {
 // for the same data set share one decoding. The returned *Dataset is shared:
 // treat it as read-only (Apply, CenterCrop, Whiten and Subset return new data).
 //
-// "mnist" is the copy embedded in the binary. "fashion-mnist" is read from
-// Dir, or from FashionMNISTSystemDir when Dir is empty (see
-// FindFashionMNIST). "cifar10" is read from Dir, or from DefaultDataDir()
-// when Dir is empty (see LoadCIFAR10); Load never downloads: when the files
-// are absent it returns an error wrapping ErrNotFound that says how to get
-// them (EnsureCIFAR10 downloads).
+// "mnist" is the copy embedded in the binary or, when Dir is set, the four
+// idx files of MNIST's format in Dir (see LoadIDXDir: MNIST itself, or a
+// data set in its format such as KMNIST; labels below 10, class names the
+// digits). "fashion-mnist" is read from Dir, or from FashionMNISTSystemDir
+// when Dir is empty (see FindFashionMNIST). "cifar10" is read from Dir, or
+// from DefaultDataDir() when Dir is empty (see LoadCIFAR10); Load never
+// downloads: when the files are absent it returns an error wrapping
+// ErrNotFound that says how to get them (EnsureCIFAR10 downloads). A Dir
+// that is a file gives an error wrapping ErrInvalid, one that cannot be read
+// the system's error (fs.ErrPermission), not ErrNotFound.
 //
 // Cancelling ctx makes Load return ctx's error at once; the decoding goes on
 // in the background and its result is cached for the next call. Failed loads
@@ -82,7 +86,11 @@ func resolveSource(spec Source) (Source, error) {
 	name := strings.ToLower(strings.TrimSpace(spec.Name))
 	switch name {
 	case MNISTName:
-		return Source{Name: MNISTName}, nil
+		dir := spec.Dir
+		if dir != "" {
+			dir = filepath.Clean(dir)
+		}
+		return Source{Name: MNISTName, Dir: dir}, nil
 	case FashionMNISTName, "fashion_mnist", "fashionmnist":
 		// An empty Dir stays empty so that FindFashionMNIST explains the system folder.
 		dir := spec.Dir
@@ -104,7 +112,13 @@ func resolveSource(spec Source) (Source, error) {
 func loadSource(s Source) (*Dataset, error) {
 	switch s.Name {
 	case MNISTName:
-		return LoadMNIST()
+		if s.Dir == "" {
+			return LoadMNIST()
+		}
+		if err := findMNISTDir(s.Dir); err != nil {
+			return nil, err
+		}
+		return LoadIDXDir(s.Dir, MNISTName)
 	case FashionMNISTName:
 		dir, err := FindFashionMNIST(s.Dir)
 		if err != nil {

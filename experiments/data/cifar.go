@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
+	"strings"
 )
 
 // Layout of a CIFAR-10 binary record: one label byte, then the 32x32 red,
@@ -100,18 +101,26 @@ func decodeCIFAR(raw []byte, name string, images []float32, labels []uint8) erro
 // folder that contains cifar-10-batches-bin is accepted too. The result has
 // 50,000 train and 10,000 test images of 32x32x3 (NHWC, [0, 1]) for the real
 // data (about 740 MB of float32); any number of records per batch is
-// accepted. Missing files give an error wrapping ErrNotFound, malformed ones
-// an error wrapping ErrFormat.
+// accepted. Missing files give an error wrapping ErrNotFound that names them,
+// a dir that is a file one wrapping ErrInvalid, files or folders that cannot
+// be read the system's error (fs.ErrPermission for a permission denied),
+// malformed ones an error wrapping ErrFormat.
 func LoadCIFAR10(dir string) (*Dataset, error) {
-	batches, err := FindCIFAR10(dir)
+	if dir == "" {
+		_, err := FindCIFAR10(dir)
+		return nil, err
+	}
+	fsys := openFolder(dir)
+	sub, err := findCIFAR10(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
-	train, err := loadCIFARFiles(batches, CIFAR10TrainFiles)
+	batches := filepath.Join(dir, sub)
+	train, err := loadCIFARFiles(fsys, sub, batches, CIFAR10TrainFiles)
 	if err != nil {
 		return nil, fmt.Errorf("load CIFAR-10 train split: %w", err)
 	}
-	test, err := loadCIFARFiles(batches, []string{CIFAR10TestFile})
+	test, err := loadCIFARFiles(fsys, sub, batches, []string{CIFAR10TestFile})
 	if err != nil {
 		return nil, fmt.Errorf("load CIFAR-10 test split: %w", err)
 	}
@@ -119,51 +128,106 @@ func LoadCIFAR10(dir string) (*Dataset, error) {
 }
 
 // FindCIFAR10 returns the folder that holds the six CIFAR-10 binary batches:
-// dir itself or dir/cifar-10-batches-bin. Otherwise it returns an error
-// wrapping ErrNotFound that names what is missing and how to get it.
+// dir itself or dir/cifar-10-batches-bin. Otherwise it returns an error that
+// says what is wrong and how to fix it: the folder does not exist, or lacks
+// batches, which it names (ErrNotFound); dir is a file (ErrInvalid); a
+// folder or file cannot be looked up (the system's error, e.g. wrapping
+// fs.ErrPermission).
 func FindCIFAR10(dir string) (string, error) {
 	if dir == "" {
 		return "", fmt.Errorf("%w: CIFAR-10: no folder given; download it (rethink data download cifar10) "+
 			"or pick the %s folder", ErrNotFound, CIFAR10BatchesDir)
 	}
-	var missing []string
-	for _, d := range []string{dir, filepath.Join(dir, CIFAR10BatchesDir)} {
-		missing = missingCIFARFiles(d)
-		if len(missing) == 0 {
-			return d, nil
-		}
+	sub, err := findCIFAR10(openFolder(dir), dir)
+	if err != nil {
+		return "", err
 	}
-	return "", fmt.Errorf("%w: CIFAR-10: neither %s nor %s holds the binary batches (missing %v); "+
-		"download it (rethink data download cifar10) or pick the %s folder of the binary version",
-		ErrNotFound, dir, filepath.Join(dir, CIFAR10BatchesDir), missing, CIFAR10BatchesDir)
+	return filepath.Join(dir, sub), nil
 }
 
-// missingCIFARFiles lists the batch files that are not regular files in dir.
-func missingCIFARFiles(dir string) []string {
+// findCIFAR10 is FindCIFAR10 on fsys, the folder dir: it returns "." or
+// CIFAR10BatchesDir, the folder of fsys that holds the six batches. When
+// neither holds all six, it reports the one that holds some of them (or
+// exists, for the batches folder), naming just the batches it lacks.
+func findCIFAR10(fsys fs.FS, dir string) (string, error) {
+	if err := checkFolder(fsys, dir); errors.Is(err, ErrNotFound) {
+		return "", fmt.Errorf("CIFAR-10: %w; download it (rethink data download cifar10) or pick the %s folder of the binary version",
+			err, CIFAR10BatchesDir)
+	} else if err != nil {
+		return "", fmt.Errorf("CIFAR-10: %w", err)
+	}
+	missing, err := missingCIFARFiles(fsys, ".")
+	if err != nil {
+		return "", fmt.Errorf("CIFAR-10: %s: %w", dir, err)
+	}
+	if len(missing) == 0 {
+		return ".", nil
+	}
+	all := len(CIFAR10TrainFiles) + 1
+	batches := filepath.Join(dir, CIFAR10BatchesDir)
+	info, err := fs.Stat(fsys, CIFAR10BatchesDir)
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("CIFAR-10: cannot look up %s: %w", batches, err)
+	case err == nil && info.IsDir():
+		subMissing, err := missingCIFARFiles(fsys, CIFAR10BatchesDir)
+		if err != nil {
+			return "", fmt.Errorf("CIFAR-10: %s: %w", batches, err)
+		}
+		if len(subMissing) == 0 {
+			return CIFAR10BatchesDir, nil
+		}
+		if len(missing) == all || len(subMissing) <= len(missing) {
+			return "", incompleteCIFAR(batches, subMissing)
+		}
+	}
+	if len(missing) < all {
+		return "", incompleteCIFAR(dir, missing)
+	}
+	return "", fmt.Errorf("%w: CIFAR-10: neither %s nor %s holds the binary batches (%s); "+
+		"download it (rethink data download cifar10) or pick the %s folder of the binary version",
+		ErrNotFound, dir, batches, strings.Join(append(append([]string(nil), CIFAR10TrainFiles...), CIFAR10TestFile), ", "), CIFAR10BatchesDir)
+}
+
+// incompleteCIFAR is the error of a batches folder dir that lacks the batches missing.
+func incompleteCIFAR(dir string, missing []string) error {
+	return fmt.Errorf("%w: CIFAR-10: %s lacks %s of the six binary batches; restore the missing ones, "+
+		"or delete the folder and download CIFAR-10 again (rethink data download cifar10)",
+		ErrNotFound, dir, strings.Join(missing, ", "))
+}
+
+// missingCIFARFiles lists the batch files that are not regular files in the
+// folder dir of fsys. A look-up that fails otherwise than with "does not
+// exist" (a permission denied) is returned as an error.
+func missingCIFARFiles(fsys fs.FS, dir string) ([]string, error) {
 	var missing []string
 	for _, name := range append(append([]string(nil), CIFAR10TrainFiles...), CIFAR10TestFile) {
-		info, err := os.Stat(filepath.Join(dir, name))
-		if err != nil || !info.Mode().IsRegular() {
+		ok, err := statRegular(fsys, path.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("cannot look up %s: %w", name, err)
+		}
+		if !ok {
 			missing = append(missing, name)
 		}
 	}
-	return missing
+	return missing, nil
 }
 
-// loadCIFARFiles decodes and concatenates the batch files names in dir into
-// one Set, allocating the result once.
-func loadCIFARFiles(dir string, names []string) (Set, error) {
+// loadCIFARFiles decodes and concatenates the batch files names in the
+// folder sub of fsys (shown as dir in errors) into one Set, allocating the
+// result once.
+func loadCIFARFiles(fsys fs.FS, sub, dir string, names []string) (Set, error) {
 	paths := make([]string, len(names))
 	total := 0
 	counts := make([]int, len(names))
 	for i, name := range names {
 		paths[i] = filepath.Join(dir, name)
-		info, err := os.Stat(paths[i])
+		info, err := fs.Stat(fsys, path.Join(sub, name))
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				err = fmt.Errorf("%w: %w", ErrNotFound, err)
 			}
-			return Set{}, err
+			return Set{}, fmt.Errorf("%s: %w", paths[i], err)
 		}
 		if info.Size() > maxCIFARBatchBytes {
 			return Set{}, formatErr(paths[i], "larger than %d bytes, not a CIFAR-10 batch", maxCIFARBatchBytes)
@@ -180,9 +244,9 @@ func loadCIFARFiles(dir string, names []string) (Set, error) {
 	}
 	at := 0
 	for i, p := range paths {
-		raw, err := os.ReadFile(p)
+		raw, err := fs.ReadFile(fsys, path.Join(sub, names[i]))
 		if err != nil {
-			return Set{}, err
+			return Set{}, fmt.Errorf("read %s: %w", p, err)
 		}
 		if len(raw) != counts[i]*cifarRecord {
 			return Set{}, fmt.Errorf("read %s: the file changed size while being read", p)

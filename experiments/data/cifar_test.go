@@ -163,7 +163,7 @@ func TestLoadCIFAR10_Errors(t *testing.T) {
 	}{
 		"missing batch": {
 			change:  func(dir string) error { return os.Remove(filepath.Join(dir, "data_batch_4.bin")) },
-			wantErr: ErrNotFound, want: "rethink data download cifar10",
+			wantErr: ErrNotFound, want: "lacks data_batch_4.bin of the six binary batches",
 		},
 		"truncated batch": {
 			change:  func(dir string) error { return os.Truncate(filepath.Join(dir, "data_batch_2.bin"), 3073*2+5) },

@@ -338,13 +338,18 @@ func EnsureCIFAR10(ctx context.Context, client *http.Client, dataDir, url, md5he
 	}
 
 	dir := filepath.Join(dataDir, CIFAR10BatchesDir)
-	missing := missingCIFARFiles(dir)
-	if len(missing) == 0 {
-		return dir, nil
-	}
 	if _, err := os.Stat(dir); err == nil {
+		missing, err := missingCIFARFiles(openFolder(dir), ".")
+		if err != nil {
+			return "", fmt.Errorf("get CIFAR-10: %s: %w", dir, err)
+		}
+		if len(missing) == 0 {
+			return dir, nil
+		}
 		return "", fmt.Errorf("get CIFAR-10: %w: %s exists but lacks %v; delete that folder and try again",
 			ErrFormat, dir, missing)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("get CIFAR-10: %w", err)
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return "", fmt.Errorf("get CIFAR-10: create the data folder: %w", err)
@@ -371,7 +376,11 @@ func EnsureCIFAR10(ctx context.Context, client *http.Client, dataDir, url, md5he
 		return "", fmt.Errorf("get CIFAR-10: unpack %s: %w", archive, err)
 	}
 	src := filepath.Join(tmp, CIFAR10BatchesDir)
-	if missing := missingCIFARFiles(src); len(missing) > 0 {
+	missing, err := missingCIFARFiles(openFolder(src), ".")
+	if err != nil {
+		return "", fmt.Errorf("get CIFAR-10: unpack: %w", err)
+	}
+	if len(missing) > 0 {
 		os.Remove(archive)
 		return "", fmt.Errorf("get CIFAR-10: %w: the archive from %s has no %s folder with %v; it was deleted, "+
 			"check the address (the binary version is needed)", ErrFormat, url, CIFAR10BatchesDir, missing)

@@ -46,11 +46,13 @@ func maybeGunzip(r io.Reader) (io.Reader, error) {
 // describes it), and reads the dims big-endian uint32 dimensions.
 func readIDXHeader(r io.Reader, magic uint32, dims int, kind string) ([]uint32, error) {
 	buf := make([]byte, 4*(1+dims))
-	if _, err := io.ReadFull(r, buf[:4]); err != nil {
+	if n, err := io.ReadFull(r, buf[:4]); n == 0 && errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("empty file, not %s", kind)
+	} else if err != nil {
 		return nil, fmt.Errorf("truncated idx header: %w", err)
 	}
 	if got := binary.BigEndian.Uint32(buf); got != magic {
-		return nil, fmt.Errorf("magic number 0x%08x, want 0x%08x (%s)", got, magic, kind)
+		return nil, fmt.Errorf("not %s: magic number 0x%08x, want 0x%08x", kind, got, magic)
 	}
 	if _, err := io.ReadFull(r, buf[4:]); err != nil {
 		return nil, fmt.Errorf("truncated idx header: %w", err)
@@ -67,6 +69,9 @@ func readIDXHeader(r io.Reader, magic uint32, dims int, kind string) ([]uint32, 
 // whatever want is.
 func readExactly(r io.Reader, want int64) ([]byte, error) {
 	buf, err := io.ReadAll(io.LimitReader(r, want+1))
+	if errors.Is(err, io.ErrUnexpectedEOF) { // the gzip stream ends early
+		return nil, fmt.Errorf("truncated: the compressed data end after %d of %d data bytes", len(buf), want)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +100,7 @@ func ParseIDXImages(r io.Reader, name string) (n, h, w int, pixels []uint8, err 
 	if err != nil {
 		return 0, 0, 0, nil, formatErr(name, "%v", err)
 	}
-	hdr, err := readIDXHeader(zr, idxImagesMagic, 3, "idx3 unsigned-byte images")
+	hdr, err := readIDXHeader(zr, idxImagesMagic, 3, "an idx3 file of unsigned-byte images")
 	if err != nil {
 		return 0, 0, 0, nil, formatErr(name, "%v", err)
 	}
@@ -125,7 +130,7 @@ func ParseIDXLabels(r io.Reader, name string) ([]uint8, error) {
 	if err != nil {
 		return nil, formatErr(name, "%v", err)
 	}
-	hdr, err := readIDXHeader(zr, idxLabelsMagic, 1, "idx1 unsigned-byte labels")
+	hdr, err := readIDXHeader(zr, idxLabelsMagic, 1, "an idx1 file of unsigned-byte labels")
 	if err != nil {
 		return nil, formatErr(name, "%v", err)
 	}

@@ -38,7 +38,7 @@ func TestParseIDXImages_Errors(t *testing.T) {
 		input []byte
 		want  string // part of the message
 	}{
-		"empty":             {nil, "truncated idx header"},
+		"empty":             {nil, "empty file, not an idx3 file"},
 		"truncated header":  {good[:10], "truncated idx header"},
 		"wrong magic":       {badMagic, "magic number 0x00000801"},
 		"label file":        {idxLabels(1, 2, 3), "magic number"},
@@ -90,7 +90,7 @@ func TestParseIDXLabels_Errors(t *testing.T) {
 		input []byte
 		want  string
 	}{
-		"empty":            {nil, "truncated idx header"},
+		"empty":            {nil, "empty file, not an idx1 file"},
 		"truncated header": {good[:6], "truncated idx header"},
 		"image file":       {idxImages(1, 2, 2), "magic number 0x00000803"},
 		"truncated data":   {good[:len(good)-1], "truncated"},

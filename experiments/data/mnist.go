@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -49,67 +48,116 @@ func LoadMNIST() (*Dataset, error) {
 // t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each either
 // gzip-compressed with the suffix ".gz" or raw. name becomes Dataset.Name
 // ("mnist" or "fashion-mnist"; it also selects the class names). Images are
-// returned as HxWx1 in [0, 1]; labels must be below 10. A missing file gives
-// an error wrapping ErrNotFound, a malformed one an error wrapping ErrFormat.
+// returned as HxWx1 in [0, 1]; labels must be below 10. A folder or file
+// that does not exist gives an error wrapping ErrNotFound (naming the
+// missing files), a dir that is a file one wrapping ErrInvalid, a file or
+// folder that cannot be read the system's error (wrapping fs.ErrPermission
+// for a permission denied), a malformed file one wrapping ErrFormat.
 func LoadIDXDir(dir, name string) (*Dataset, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("load %s: %w: no folder given", name, ErrNotFound)
 	}
-	ds, err := loadIDXFS(os.DirFS(dir), dir, name)
+	ds, err := loadIDXDir(openFolder(dir), dir, name)
 	if err != nil {
 		return nil, fmt.Errorf("load %s from %s: %w", name, dir, err)
 	}
 	return ds, nil
 }
 
+// loadIDXDir is LoadIDXDir on fsys, the folder dir.
+func loadIDXDir(fsys fs.FS, dir, name string) (*Dataset, error) {
+	if err := findIDX(fsys, dir); err != nil {
+		return nil, err
+	}
+	return loadIDXFS(fsys, dir, name)
+}
+
 // FindFashionMNIST returns the folder to load Fashion-MNIST from: userDir
 // when it is not empty, otherwise FashionMNISTSystemDir. It checks that the
 // folder holds the four idx files (compressed or not) and otherwise returns
-// an error wrapping ErrNotFound that names the folder looked in and the ways
-// to fix it.
+// an error that names the folder looked in, what is wrong with it (see
+// findIDX: missing files wrap ErrNotFound) and the ways to fix it.
 func FindFashionMNIST(userDir string) (string, error) {
 	dir := userDir
 	if dir == "" {
 		dir = FashionMNISTSystemDir
 	}
-	missing := missingIDXFiles(os.DirFS(dir))
-	if len(missing) == 0 {
-		return dir, nil
+	if err := fashionMNISTAdvice(findIDX(openFolder(dir), dir), userDir != ""); err != nil {
+		return "", err
 	}
-	what := fmt.Sprintf("%s is missing %s", dir, strings.Join(missing, ", "))
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		what = dir + " does not exist"
-	}
-	if userDir != "" {
-		return "", fmt.Errorf("%w: Fashion-MNIST: the chosen folder %s; pick the folder that holds the four idx files "+
-			"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz), "+
-			"or clear the choice to use %s, where `apt-get install dataset-fashion-mnist` puts them",
-			ErrNotFound, what, FashionMNISTSystemDir)
-	}
-	return "", fmt.Errorf("%w: Fashion-MNIST: no folder was chosen and the system folder %s; "+
-		"install it with `sudo apt-get install dataset-fashion-mnist` (Debian, Ubuntu), "+
-		"or pick a folder that holds the four idx files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "+
-		"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)",
-		ErrNotFound, what)
+	return dir, nil
 }
 
-// missingIDXFiles lists the idx base names for which neither name nor
-// name+".gz" exists in fsys.
-func missingIDXFiles(fsys fs.FS) []string {
+// fashionMNISTAdvice adds to err, the result of findIDX on the chosen folder (chosen) or on
+// FashionMNISTSystemDir, the ways to get Fashion-MNIST; a nil err stays nil.
+func fashionMNISTAdvice(err error, chosen bool) error {
+	switch {
+	case err == nil:
+		return nil
+	case !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrInvalid):
+		return fmt.Errorf("Fashion-MNIST: %w", err) // a permission denied: the files may be there
+	case chosen:
+		return fmt.Errorf("Fashion-MNIST: the chosen folder: %w; pick the folder that holds the four idx files "+
+			"(train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz), "+
+			"or clear the choice to use %s, where `apt-get install dataset-fashion-mnist` puts them",
+			err, FashionMNISTSystemDir)
+	}
+	return fmt.Errorf("Fashion-MNIST: no folder was chosen and the system folder: %w; "+
+		"install it with `sudo apt-get install dataset-fashion-mnist` (Debian, Ubuntu), "+
+		"or pick a folder that holds the four idx files (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "+
+		"t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)", err)
+}
+
+// findMNISTDir checks a data_dir given for "mnist": a folder of the four idx
+// files of MNIST or of a data set in its format (KMNIST, say), used instead
+// of the embedded copy.
+func findMNISTDir(dir string) error {
+	err := findIDX(openFolder(dir), dir)
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		return fmt.Errorf("MNIST from a folder: %w; the data folder of \"mnist\" must hold the four idx files "+
+			"(train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, "+
+			"each gzip-compressed with .gz or not); leave it empty for the embedded MNIST", err)
+	}
+	if err != nil {
+		return fmt.Errorf("MNIST from a folder: %w", err)
+	}
+	return nil
+}
+
+// findIDX checks that fsys, the folder dir, holds the four idx files. It
+// says what is wrong otherwise: the folder does not exist (ErrNotFound), is
+// a file (ErrInvalid), cannot be read (the system's error, e.g. a
+// permission denied), or lacks files, which it names (ErrNotFound).
+func findIDX(fsys fs.FS, dir string) error {
+	if err := checkFolder(fsys, dir); err != nil {
+		return err
+	}
 	var missing []string
 	for _, base := range idxFiles {
-		if _, err := findIDXFile(fsys, base); err != nil {
+		_, err := findIDXFile(fsys, base)
+		switch {
+		case errors.Is(err, ErrNotFound):
 			missing = append(missing, base+"[.gz]")
+		case err != nil:
+			return fmt.Errorf("%s: %w", dir, err)
 		}
 	}
-	return missing
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: %s is missing %s", ErrNotFound, dir, strings.Join(missing, ", "))
+	}
+	return nil
 }
 
 // findIDXFile returns the name of base+".gz" or base in fsys, whichever is a
-// regular file, preferring the compressed one.
+// regular file, preferring the compressed one. Neither gives an error
+// wrapping ErrNotFound; a failed look-up (permission denied) its own error.
 func findIDXFile(fsys fs.FS, base string) (string, error) {
 	for _, name := range []string{base + ".gz", base} {
-		if info, err := fs.Stat(fsys, name); err == nil && info.Mode().IsRegular() {
+		ok, err := statRegular(fsys, name)
+		if err != nil {
+			return "", fmt.Errorf("cannot look up %s: %w", name, err)
+		}
+		if ok {
 			return name, nil
 		}
 	}

@@ -137,11 +137,32 @@ func TestLoadIDXDir_Errors(t *testing.T) {
 			change:  func(f map[string][]byte) { f["t10k-images-idx3-ubyte"] = idxImages(2, 3, 2) },
 			wantErr: ErrFormat, want: "test images are 3x2",
 		},
+		"truncated images": {
+			change: func(f map[string][]byte) {
+				f["t10k-images-idx3-ubyte"] = f["t10k-images-idx3-ubyte"][:len(f["t10k-images-idx3-ubyte"])-4]
+			},
+			wantErr: ErrFormat, want: "t10k-images-idx3-ubyte: data: malformed data file: 2 images of 2x3: truncated: 8 of 12 data bytes present",
+		},
+		"truncated compressed images": {
+			change: func(f map[string][]byte) {
+				z := gz(t, idxImages(300, 20, 30))
+				f["train-images-idx3-ubyte.gz"] = z[:len(z)/2]
+			},
+			wantErr: ErrFormat, want: "train-images-idx3-ubyte.gz: data: malformed data file: 300 images of 20x30: truncated",
+		},
+		"empty labels": {
+			change:  func(f map[string][]byte) { f["t10k-labels-idx1-ubyte.gz"] = nil },
+			wantErr: ErrFormat, want: "t10k-labels-idx1-ubyte.gz: data: malformed data file: empty file, not an idx1 file",
+		},
+		"not an idx file": {
+			change:  func(f map[string][]byte) { f["train-labels-idx1-ubyte"] = []byte("<html>moved</html>\n") },
+			wantErr: ErrFormat, want: "train-labels-idx1-ubyte: data: malformed data file: not an idx1 file of unsigned-byte labels: magic number",
+		},
 		"images and labels swapped": {
 			change: func(f map[string][]byte) {
 				f["train-labels-idx1-ubyte"], f["train-images-idx3-ubyte.gz"] = f["train-images-idx3-ubyte.gz"], f["train-labels-idx1-ubyte"]
 			},
-			wantErr: ErrFormat, want: "train-images-idx3-ubyte.gz: data: malformed data file: magic number",
+			wantErr: ErrFormat, want: "train-images-idx3-ubyte.gz: data: malformed data file: not an idx3 file of unsigned-byte images: magic number 0x00000801",
 		},
 	}
 	for name, tt := range tests {

@@ -2,7 +2,6 @@ package data
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // CenterCrop returns a new Set with the central size x size window of every
@@ -17,22 +16,6 @@ func CenterCrop(s Set, size int) Set {
 	}
 	top, left := (s.H-size)/2, (s.W-size)/2
 	return crop(s, size, func(int) (int, int) { return top, left })
-}
-
-// RandomCrop returns a new Set with a size x size window of every image of s
-// at a position drawn uniformly for each image from rng (the "random crop"
-// augmentation of the paper; draw a new one every epoch). A nil rng means a
-// fixed seed. Like CenterCrop, it returns s when size does not fit.
-func RandomCrop(s Set, size int, rng *rand.Rand) Set {
-	if !canCrop(s, size) {
-		return s
-	}
-	if rng == nil {
-		rng = newRand(0, streamPixels)
-	}
-	return crop(s, size, func(int) (int, int) {
-		return rng.IntN(s.H - size + 1), rng.IntN(s.W - size + 1)
-	})
 }
 
 // canCrop reports whether s is consistent and a size x size window fits.

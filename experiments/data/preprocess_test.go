@@ -70,29 +70,6 @@ func TestCenterCrop_Unchanged(t *testing.T) {
 	}
 }
 
-func TestRandomCrop(t *testing.T) {
-	s := syntheticDataset(50, 0, 8, 8, 1, 10, func(_, _, j int) float32 { return float32(j) }).Train
-	got := RandomCrop(s, 5, rand.New(rand.NewPCG(1, 2)))
-	if got.N != 50 || got.H != 5 || got.W != 5 {
-		t.Fatalf("crop is %d x %dx%d", got.N, got.H, got.W)
-	}
-	offsets := map[float32]bool{}
-	for i := range got.N {
-		img := got.Image(i)
-		top, left := int(img[0])/8, int(img[0])%8
-		if top > 3 || left > 3 {
-			t.Fatalf("image %d cropped at (%d, %d), outside the 4x4 possible offsets", i, top, left)
-		}
-		if want := float32((top+4)*8 + left + 4); img[24] != want {
-			t.Fatalf("image %d: last value %v, want %v for a window at (%d, %d)", i, img[24], want, top, left)
-		}
-		offsets[img[0]] = true
-	}
-	if len(offsets) < 5 {
-		t.Errorf("%d distinct offsets in 50 crops, want more", len(offsets))
-	}
-}
-
 func TestWhiten(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	ds := syntheticDataset(5, 0, 6, 6, 3, 10, func(_, i, _ int) float32 {

@@ -122,7 +122,10 @@ func TestApply_Determinism(t *testing.T) {
 
 func TestApply_CorruptTest(t *testing.T) {
 	ds := labelDataset()
-	clean, _ := Apply(ds, Randomization{Mode: RandomLabels}, 5)
+	clean, err := Apply(ds, Randomization{Mode: RandomLabels}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dirty, err := Apply(ds, Randomization{Mode: RandomLabels, CorruptTest: true}, 5)
 	if err != nil {
 		t.Fatal(err)
@@ -345,12 +348,33 @@ func TestApply_Gaussian(t *testing.T) {
 }
 
 func TestApply_StreamsIndependent(t *testing.T) {
-	// The labels stream does not depend on the pixel options, and vice versa.
-	ds := positionDataset(20, 5, 4, 4, 1)
-	a, _ := Apply(ds, Randomization{Mode: PartialLabels, P: 0.5}, 3)
-	b, _ := Apply(ds, Randomization{Mode: PartialLabels, P: 0.5, PermuteValues: true, GaussianPerChannel: true}, 3)
-	if !slices.Equal(a.Train.Labels, b.Train.Labels) {
-		t.Error("pixel options changed the label draws")
+	// Train and test labels are redrawn from streams of their own: with the same original labels
+	// in both splits, the redrawn ones agree only by chance (1 in 10 for 10 classes), where one
+	// shared stream would redraw them identically.
+	ds := syntheticDataset(500, 500, 2, 2, 1, 10, func(split, i, j int) float32 { return float32(j) / 4 })
+	if !slices.Equal(ds.Train.Labels, ds.Test.Labels) {
+		t.Fatal("the test needs the same original labels in both splits")
+	}
+	r, err := Apply(ds, Randomization{Mode: RandomLabels, CorruptTest: true}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := 500 - changedLabels(r.Train.Labels, r.Test.Labels)
+	// Binomial(500, 0.1): mean 50, sigma 6.7; 100 is 7 sigma away.
+	if same > 100 {
+		t.Errorf("%d of 500 redrawn train and test labels agree, want about 50 (independent draws)", same)
+	}
+
+	// Every purpose has its own stream of the seed.
+	streams := map[string]uint64{"labels": streamLabels, "test labels": streamTestLabels, "pixels": streamPixels,
+		"gaussian": streamGaussian, "subset": streamSubset}
+	first := map[uint64]string{}
+	for name, st := range streams {
+		v := newRand(3, st).Uint64()
+		if other, dup := first[v]; dup {
+			t.Errorf("streams %q and %q draw the same numbers", name, other)
+		}
+		first[v] = name
 	}
 }
 
