@@ -64,6 +64,16 @@ type Config struct {
 	StopAfterFit int `json:"stop_after_fit"`
 	// FitThreshold is the training accuracy that counts as fitted besides 100% (e.g. 0.999).
 	FitThreshold float64 `json:"fit_threshold"`
+	// FitEvery, when not 0, also measures the whole training set (evaluation mode) every this
+	// many SGD steps inside an epoch, so that the step of fit (and of StopLoss) is known to
+	// within FitEvery steps rather than to within an epoch. 0: only at the end of each epoch.
+	// These checks add no metrics row; they cost about one forward pass over the training set.
+	FitEvery int `json:"fit_every,omitempty"`
+	// StopLoss, when not 0, ends the run at the first check (epoch end or FitEvery) where the
+	// whole training set's mean cross-entropy (nats, evaluation mode) is below it: the paper's
+	// "zero training loss". The step of fit is still the first at 100% training accuracy.
+	// StopAfterFit still applies: set it to -1 to run on to StopLoss.
+	StopLoss float64 `json:"stop_loss,omitempty"`
 
 	Seed    uint64 `json:"seed"`
 	Device  string `json:"device"`            // auto, cpu or gpu
@@ -130,6 +140,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiments: weight decay %g must not be negative", c.WeightDecay)
 	case c.FitThreshold <= 0 || c.FitThreshold > 1:
 		return fmt.Errorf("experiments: fit threshold %g must be in (0, 1]", c.FitThreshold)
+	case c.FitEvery < 0:
+		return fmt.Errorf("experiments: fit check every %d steps must not be negative", c.FitEvery)
+	case c.StopLoss < 0:
+		return fmt.Errorf("experiments: stop loss %g must not be negative", c.StopLoss)
 	case c.Device != "auto" && c.Device != "cpu" && c.Device != "gpu" && c.Device != "":
 		return fmt.Errorf("experiments: device %q: want auto, cpu or gpu", c.Device)
 	}
@@ -153,7 +167,7 @@ func ReadConfig(path string) (Config, error) {
 // Set changes one setting by its JSON name, as the command line's --set key=value:
 // dataset, train_size, test_size, mode, p, model, hidden (e.g. 512x3), batch_norm, dropout,
 // random_crop, flip, weight_decay, learning_rate, lr_decay, momentum, batch, epochs, max_steps,
-// stop_after_fit, seed, device, threads, name, data_dir.
+// stop_after_fit, fit_threshold, fit_every, stop_loss, seed, device, threads, name, data_dir.
 func (c *Config) Set(key, value string) error {
 	bad := func(err error) error { return fmt.Errorf("experiments: --set %s=%s: %w", key, value, err) }
 	f := func(dst *float64) error {
@@ -248,6 +262,10 @@ func (c *Config) Set(key, value string) error {
 		return i(&c.StopAfterFit)
 	case "fit_threshold":
 		return f(&c.FitThreshold)
+	case "fit_every":
+		return i(&c.FitEvery)
+	case "stop_loss":
+		return f(&c.StopLoss)
 	case "seed":
 		v, err := strconv.ParseUint(value, 10, 64)
 		if err != nil {

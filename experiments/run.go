@@ -47,6 +47,7 @@ type runState struct {
 	Checkpoint    string // prefix, relative to the run folder
 	FitStep       int
 	ThresholdStep int
+	LossStep      int // first step with training loss below Config.StopLoss (-1: not yet)
 	BestTestAcc   float64
 	BestTestStep  int
 	Seconds       float64
@@ -130,9 +131,10 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		if err := WriteJSON(filepath.Join(r.dir, "config.json"), cfg); err != nil {
 			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
 		}
-		r.state = runState{FitStep: -1, ThresholdStep: -1, BestTestStep: -1}
+		r.state = runState{FitStep: -1, ThresholdStep: -1, LossStep: -1, BestTestStep: -1}
 	}
-	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
+	r.sum = Summary{Name: cfg.Name, Seed: cfg.Seed, Status: StatusRunning, FitStep: r.state.FitStep,
+		ThresholdStep: r.state.ThresholdStep, LossStep: r.state.LossStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
 	err = r.train(ctx, cfg, resumed)
@@ -150,6 +152,7 @@ func (r *runner) openResume() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: no checkpoint yet (%w); start the run again instead", r.dir, err)
 	}
+	r.state.LossStep = -1 // state.json written before StopLoss existed has no LossStep
 	if err := json.Unmarshal(b, &r.state); err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: state.json: %w", r.dir, err)
 	}
@@ -241,6 +244,17 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 			lossSum += loss
 			batches++
 			images += len(idx)
+			if cfg.FitEvery > 0 && step%cfg.FitEvery == 0 && start+cfg.Batch < n && step < total {
+				// A check inside the epoch; the epoch's last step is checked by evaluate below.
+				trainLoss, trainAcc, err := m.Evaluate(tfgraph.TrainSplit)
+				if err != nil {
+					return fmt.Errorf("epoch %d, step %d: fit check: %w", epoch, step, err)
+				}
+				r.check(ctx, cfg, step, epoch, trainLoss, trainAcc)
+				if r.stopNow(cfg) {
+					break
+				}
+			}
 			if now := time.Now(); now.Sub(lastProgress) >= r.interval {
 				lastProgress = now
 				rate := float64(images) / now.Sub(epochStart).Seconds()
@@ -276,6 +290,9 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 		if cfg.StopAfterFit >= 0 && fittedAt >= 0 && epoch-fittedAt >= cfg.StopAfterFit {
 			break
 		}
+		if cfg.StopLoss > 0 && r.state.LossStep >= 0 {
+			break
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -297,24 +314,40 @@ func (r *runner) evaluate(m *tfgraph.Model, epoch, step int, lr, rate, batchLoss
 		BatchLoss: batchLoss, LearningRate: lr, ImagesPerSec: rate, Seconds: time.Since(r.start).Seconds()}, nil
 }
 
+// check records the steps of fit, of FitThreshold and of StopLoss from a measurement of the
+// whole training set after step (in epoch).
+func (r *runner) check(ctx context.Context, cfg Config, step, epoch int, trainLoss, trainAcc float64) {
+	s := &r.state
+	if s.ThresholdStep < 0 && trainAcc >= cfg.FitThreshold {
+		s.ThresholdStep = step
+		if cfg.FitThreshold < 1 {
+			r.send(ctx, Fitted{Step: step, Epoch: epoch, Threshold: cfg.FitThreshold})
+		}
+	}
+	if s.FitStep < 0 && trainAcc >= 1 {
+		s.FitStep = step
+		r.send(ctx, Fitted{Step: step, Epoch: epoch, Threshold: 1})
+	}
+	if cfg.StopLoss > 0 && s.LossStep < 0 && trainLoss < cfg.StopLoss {
+		s.LossStep = step
+	}
+	r.sum.FitStep, r.sum.ThresholdStep, r.sum.LossStep = s.FitStep, s.ThresholdStep, s.LossStep
+}
+
+// stopNow says whether a check inside an epoch ends the run: StopLoss reached, or the fit
+// reached with StopAfterFit 0.
+func (r *runner) stopNow(cfg Config) bool {
+	return (cfg.StopLoss > 0 && r.state.LossStep >= 0) || (cfg.StopAfterFit == 0 && r.state.FitStep >= 0)
+}
+
 // observe updates time-to-fit and early-stopping numbers after an epoch.
 func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int) {
 	s := &r.state
-	if s.ThresholdStep < 0 && met.TrainAcc >= cfg.FitThreshold {
-		s.ThresholdStep = met.Step
-		if cfg.FitThreshold < 1 {
-			r.send(ctx, Fitted{Step: met.Step, Epoch: epoch, Threshold: cfg.FitThreshold})
-		}
-	}
-	if s.FitStep < 0 && met.TrainAcc >= 1 {
-		s.FitStep = met.Step
-		r.send(ctx, Fitted{Step: met.Step, Epoch: epoch, Threshold: 1})
-	}
+	r.check(ctx, cfg, met.Step, epoch, met.TrainLoss, met.TrainAcc)
 	if finite(met.TestAcc) && (s.BestTestStep < 0 || met.TestAcc > s.BestTestAcc) {
 		s.BestTestAcc, s.BestTestStep = met.TestAcc, met.Step
 	}
 	s.Epoch, s.Step, s.Seconds = epoch, met.Step, met.Seconds
-	r.sum.FitStep, r.sum.ThresholdStep = s.FitStep, s.ThresholdStep
 	r.sum.BestTestAcc, r.sum.BestTestStep = s.BestTestAcc, s.BestTestStep
 	r.sum.Epochs, r.sum.Steps = epoch, met.Step
 	r.sum.FinalTrainAcc, r.sum.FinalTestAcc, r.sum.FinalTrainLoss = met.TrainAcc, met.TestAcc, met.TrainLoss
