@@ -30,8 +30,9 @@ type Config struct {
 	TestSize   int  `json:"test_size,omitempty"`
 	Stratified bool `json:"stratified,omitempty"`
 
-	// ImageSize, when not 0, downscales the images (after the crop) by averaging blocks of
-	// pixels to ImageSize x ImageSize: the quick Inception presets use 14 to fit in minutes on a CPU.
+	// ImageSize, when not 0, downscales the 28x28 crops the network sees to ImageSize x
+	// ImageSize by averaging blocks of 28/ImageSize pixels (it must divide 28: 14, 7, 4, 2): the
+	// quick Inception presets use 14 to fit in minutes on a CPU.
 	ImageSize int `json:"image_size,omitempty"`
 
 	// Randomization is the test of the paper's Section 2 (mode, p and the options of SPEC.md).
@@ -122,8 +123,8 @@ func (c Config) Validate() error {
 	switch {
 	case r.P < 0 || r.P > 1:
 		return fmt.Errorf("experiments: corruption p = %g must be in [0, 1]", r.P)
-	case c.ImageSize < 0:
-		return fmt.Errorf("experiments: image size %d must not be negative", c.ImageSize)
+	case c.ImageSize < 0 || c.ImageSize > CropSize || (c.ImageSize > 0 && CropSize%c.ImageSize != 0):
+		return fmt.Errorf("experiments: image size %d must divide the %dx%d crop (14 or 7, say; 0: no downscale)", c.ImageSize, CropSize, CropSize)
 	case c.TrainSize < 0 || c.TestSize < 0:
 		return fmt.Errorf("experiments: subset sizes must not be negative")
 	case c.LearningRate <= 0 || c.LearningRate > 10:
