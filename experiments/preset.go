@@ -39,9 +39,12 @@ type Preset struct {
 	// paper presets, in words.
 	ExpectedTime string `json:"expected_time"`
 	// Departures says how the preset departs from the paper (quick tier) or what it needs.
-	Departures string     `json:"departures"`
-	Runs       []Config   `json:"runs"`
-	Paper      []PaperRow `json:"paper"`
+	Departures string   `json:"departures"`
+	Runs       []Config `json:"runs"`
+	// Seeds are the seeds the preset's runs are repeated with; Runs already holds every run
+	// once per seed (see WithSeeds). Empty: each run once with its own seed.
+	Seeds []uint64   `json:"seeds,omitempty"`
+	Paper []PaperRow `json:"paper"`
 	// PaperNote states the paper's finding for results it shows as a figure.
 	PaperNote string `json:"paper_note,omitempty"`
 }
