@@ -1,11 +1,13 @@
 package experiments
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"rethink/experiments/data"
+	"rethink/tfgraph"
 )
 
 // flatImages are images of one random gray level each: their patches vary along one direction
@@ -119,5 +121,58 @@ func TestPatchPCA_StructuredFiltersAboveChanceRandomAtChance(t *testing.T) {
 	}
 	if _, _, err := p.MeanShare(kernel, []int64{3, 3, 1, units}, k); err == nil {
 		t.Error("a 3x3 kernel against 5x5 patches: no error")
+	}
+}
+
+// A conv run's filter snapshots carry the patch share, as sent and as stored; an MLP's do not.
+func TestRun_FilterSnapshotsCarryThePatchShare(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Model = tfgraph.Architecture{Arch: tfgraph.AlexNet}
+	cfg.Epochs = 2
+	evs, _, err := collect(t, context.Background(), cfg, Options{ResultsDir: t.TempDir(), Dataset: bars(64, 32, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent []FiltersReady
+	var dir string
+	for _, e := range evs {
+		switch e := e.(type) {
+		case FiltersReady:
+			sent = append(sent, e)
+		case Started:
+			dir = e.Dir
+		}
+	}
+	if len(sent) != 3 {
+		t.Fatalf("%d snapshots, want 3 (initial and two epochs)", len(sent))
+	}
+	stored, err := ReadFilterSnapshots(dir)
+	if err != nil || len(stored) != len(sent) {
+		t.Fatalf("stored snapshots: %d, %v", len(stored), err)
+	}
+	if sent[0].PatchShare != 0 {
+		t.Errorf("initial snapshot (no change yet) has share %v, want 0: not measured", sent[0].PatchShare)
+	}
+	for i, s := range sent {
+		if i == 0 {
+			continue
+		}
+		if s.PatchChance != 3.0/25 || s.PatchShare <= 0 || s.PatchShare > 1 {
+			t.Errorf("snapshot %d: share %v, chance %v; want a share in (0, 1] and chance 0.12", i, s.PatchShare, s.PatchChance)
+		}
+		if stored[i].PatchShare != s.PatchShare || stored[i].PatchChance != s.PatchChance {
+			t.Errorf("snapshot %d stored with share %v, chance %v; sent %v, %v", i, stored[i].PatchShare, stored[i].PatchChance, s.PatchShare, s.PatchChance)
+		}
+	}
+	cfg = tinyConfig()
+	cfg.Epochs = 1
+	evs, _, err = collect(t, context.Background(), cfg, Options{ResultsDir: t.TempDir(), Dataset: bars(64, 32, 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range evs {
+		if f, ok := e.(FiltersReady); ok && (f.PatchShare != 0 || f.PatchChance != 0) {
+			t.Errorf("MLP snapshot with share %v, chance %v; want none", f.PatchShare, f.PatchChance)
+		}
 	}
 }

@@ -79,6 +79,9 @@ type runner struct {
 	start    time.Time
 	// initial is the first layer's initial weights (see FiltersReady.Delta), nil until known.
 	initial []float32
+	// pca is the patch basis of the filter share (see FiltersReady.PatchShare), nil until built.
+	pca  *PatchPCA
+	seed uint64
 }
 
 // send delivers e unless ctx ends first; Finished is delivered even after a cancel, as long as
@@ -137,6 +140,7 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		ThresholdStep: r.state.ThresholdStep, LossStep: r.state.LossStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
+	r.seed = cfg.Seed
 	err = r.train(ctx, cfg, resumed)
 	return r.finish(err)
 }
