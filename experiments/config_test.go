@@ -100,8 +100,8 @@ func TestPresets_AreValid(t *testing.T) {
 			t.Errorf("no preset in group %q", g)
 		}
 	}
-	if got, want := len(Presets()), 2*(4+19); got != want {
-		t.Errorf("%d presets, want %d (Figures 1a, 1b/c, 2b, filters and 19 Table 1 rows, two tiers each)", got, want)
+	if got, want := len(Presets()), 2*(4+19)+1; got != want {
+		t.Errorf("%d presets, want %d (Figures 1a, 1b/c, 2b, filters and 19 Table 1 rows, two tiers each, and Figure 1a with the MLP)", got, want)
 	}
 	if _, err := PresetByID("nope"); err == nil {
 		t.Error("PresetByID(nope) succeeded")
