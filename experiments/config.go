@@ -66,9 +66,10 @@ type Config struct {
 	// FitThreshold is the training accuracy that counts as fitted besides 100% (e.g. 0.999).
 	FitThreshold float64 `json:"fit_threshold"`
 	// FitEvery, when not 0, also measures the whole training set (evaluation mode) every this
-	// many SGD steps inside an epoch, so that the step of fit (and of StopLoss) is known to
+	// many SGD steps inside an epoch until it is fitted, so that the step of fit is known to
 	// within FitEvery steps rather than to within an epoch. 0: only at the end of each epoch.
-	// These checks add no metrics row; they cost about one forward pass over the training set.
+	// These checks add no metrics row; each costs about one forward pass over the training
+	// set. After the fit, checks (and so the StopLoss step) are at epoch ends.
 	FitEvery int `json:"fit_every,omitempty"`
 	// StopLoss, when not 0, ends the run at the first check (epoch end or FitEvery) where the
 	// whole training set's mean cross-entropy (nats, evaluation mode) is below it: the paper's

@@ -248,8 +248,9 @@ func (r *runner) train(ctx context.Context, cfg Config, resumed bool) error {
 			lossSum += loss
 			batches++
 			images += len(idx)
-			if cfg.FitEvery > 0 && step%cfg.FitEvery == 0 && start+cfg.Batch < n && step < total {
-				// A check inside the epoch; the epoch's last step is checked by evaluate below.
+			if cfg.FitEvery > 0 && r.state.FitStep < 0 && step%cfg.FitEvery == 0 && start+cfg.Batch < n && step < total {
+				// A check inside the epoch until the fit; the epoch's last step is checked by
+				// evaluate below.
 				trainLoss, trainAcc, err := m.Evaluate(tfgraph.TrainSplit)
 				if err != nil {
 					return fmt.Errorf("epoch %d, step %d: fit check: %w", epoch, step, err)
