@@ -5,18 +5,23 @@ import "fmt"
 // quickSeconds is the wall time of each quick preset as measured with scripts/measure-quick
 // on the reference machine (2 cores of an AMD EPYC, no GPU, TensorFlow 2.18.1 CPU build),
 // 2026-11-27, with TensorFlow's oneDNN kernels on. Remeasure after changing a quick preset.
+//
+// Entries marked "CPU" are not wall times: they are the user+sys CPU seconds of the run
+// (all seeds) on a 2-core Intel Xeon (AVX-512, AMX) shared with other jobs at load 12 to 26,
+// an upper bound of the quiet 2-core wall time; remeasure them on a quiet machine.
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        24,
+	"fig1a-quick":                        149, // CPU: 15 runs; 494 s wall at load 16-23
+	"fig1a-mlp-quick":                    163, // CPU: 15 runs; 627 s wall at load 15-17
 	"fig1bc-quick":                       28,
 	"fig2b-quick":                        90,
-	"filters-quick":                      72,
-	"table1-inception-crop-wd-quick":     96,
-	"table1-inception-crop-quick":        85,
+	"filters-quick":                      137, // CPU: 62 + 75 s
+	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
+	"table1-inception-crop-quick":        51,  // CPU: slowest of 2 seeds
 	"table1-inception-wd-quick":          47,
 	"table1-inception-quick":             38,
 	"table1-inception-random-quick":      137,
-	"table1-inception-nobn-wd-quick":     115,
-	"table1-inception-nobn-quick":        114,
+	"table1-inception-nobn-wd-quick":     117, // CPU: at learning rate 0.02, one seed
+	"table1-inception-nobn-quick":        107, // CPU: at learning rate 0.03, slowest of 3 seeds
 	"table1-inception-nobn-random-quick": 113,
 	"table1-alexnet-crop-wd-quick":       36,
 	"table1-alexnet-crop-quick":          26,
