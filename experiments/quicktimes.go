@@ -20,7 +20,7 @@ var quickSeconds = map[string]int{
 	"table1-inception-wd-quick":          47,
 	"table1-inception-quick":             38,
 	"table1-inception-random-quick":      137,
-	"table1-inception-nobn-wd-quick":     117, // CPU: at learning rate 0.02, one seed
+	"table1-inception-nobn-wd-quick":     137, // CPU: at learning rate 0.02, slowest of 2 seeds
 	"table1-inception-nobn-quick":        107, // CPU: at learning rate 0.03, slowest of 3 seeds
 	"table1-inception-nobn-random-quick": 113,
 	"table1-alexnet-crop-wd-quick":       36,
