@@ -38,8 +38,9 @@ type Config struct {
 	TestSize   int  `json:"test_size,omitempty"`
 	Stratified bool `json:"stratified,omitempty"`
 
-	// ImageSize, when not 0, downscales the images (after the crop) by averaging blocks of
-	// pixels to ImageSize x ImageSize: the quick Inception presets use 14 to fit in minutes on a CPU.
+	// ImageSize, when not 0, downscales the 28x28 crops the network sees to ImageSize x
+	// ImageSize by averaging blocks of 28/ImageSize pixels (it must divide 28: 14, 7, 4, 2): the
+	// quick Inception presets use 14 to fit in minutes on a CPU.
 	ImageSize int `json:"image_size,omitempty"`
 
 	// Randomization is the test of the paper's Section 2 (mode, p and the options of SPEC.md).
@@ -72,6 +73,17 @@ type Config struct {
 	StopAfterFit int `json:"stop_after_fit"`
 	// FitThreshold is the training accuracy that counts as fitted besides 100% (e.g. 0.999).
 	FitThreshold float64 `json:"fit_threshold"`
+	// FitEvery, when not 0, also measures the whole training set (evaluation mode) every this
+	// many SGD steps inside an epoch until it is fitted, so that the step of fit is known to
+	// within FitEvery steps rather than to within an epoch. 0: only at the end of each epoch.
+	// These checks add no metrics row; each costs about one forward pass over the training
+	// set. After the fit, checks (and so the StopLoss step) are at epoch ends.
+	FitEvery int `json:"fit_every,omitempty"`
+	// StopLoss, when not 0, ends the run at the first check (epoch end or FitEvery) where the
+	// whole training set's mean cross-entropy (nats, evaluation mode) is below it: the paper's
+	// "zero training loss". The step of fit is still the first at 100% training accuracy.
+	// StopAfterFit still applies: set it to -1 to run on to StopLoss.
+	StopLoss float64 `json:"stop_loss,omitempty"`
 
 	Seed    uint64         `json:"seed"`
 	Device  tfgraph.Device `json:"device"`            // auto, cpu or gpu
@@ -114,7 +126,7 @@ func (c Config) Validate() error {
 		key string
 		v   float64
 	}{{"learning_rate", c.LearningRate}, {"lr_decay", c.LRDecay}, {"momentum", c.Momentum}, {"weight_decay", c.WeightDecay},
-		{"fit_threshold", c.FitThreshold}, {"p", c.Randomization.P}, {"dropout", c.Model.Dropout}} {
+		{"fit_threshold", c.FitThreshold}, {"stop_loss", c.StopLoss}, {"p", c.Randomization.P}, {"dropout", c.Model.Dropout}} {
 		if !finite(f.v) {
 			return fmt.Errorf("experiments: %s = %v: want a finite number", f.key, f.v)
 		}
@@ -141,6 +153,10 @@ func (c Config) Validate() error {
 	switch {
 	case r.P < 0 || r.P > 1:
 		return fmt.Errorf("experiments: corruption p = %g must be in [0, 1]", r.P)
+	case c.ImageSize > CropSize:
+		return fmt.Errorf("experiments: image size %d is larger than the %dx%d images (after the crop): it can only shrink them; pick a size that divides %d, such as 14 or 7", c.ImageSize, CropSize, CropSize, CropSize)
+	case c.ImageSize < 0 || (c.ImageSize > 0 && CropSize%c.ImageSize != 0):
+		return fmt.Errorf("experiments: image size %d must divide the %dx%d crop (14 or 7, say; 0: no downscale)", c.ImageSize, CropSize, CropSize)
 	case c.LearningRate <= 0 || c.LearningRate > 10:
 		return fmt.Errorf("experiments: learning rate %g must be in (0, 10]", c.LearningRate)
 	case c.LRDecay <= 0 || c.LRDecay > 1:
@@ -155,6 +171,10 @@ func (c Config) Validate() error {
 		return fmt.Errorf("experiments: weight decay %g must not be negative", c.WeightDecay)
 	case c.FitThreshold <= 0 || c.FitThreshold > 1:
 		return fmt.Errorf("experiments: fit threshold %g must be in (0, 1]", c.FitThreshold)
+	case c.FitEvery < 0:
+		return fmt.Errorf("experiments: fit check every %d steps must not be negative", c.FitEvery)
+	case c.StopLoss < 0:
+		return fmt.Errorf("experiments: stop loss %g must not be negative", c.StopLoss)
 	case !c.Device.Valid():
 		return fmt.Errorf("experiments: device %q: want auto, cpu or gpu", c.Device)
 	}

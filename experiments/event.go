@@ -54,6 +54,12 @@ type FiltersReady struct {
 	Weights     []float32
 	Delta       bool
 	Units       []int
+	// PatchShare is the mean share of the snapshot's filters' energy (of what Weights holds)
+	// in the PatchComponents leading principal components of the training images' patches
+	// as the network sees them (see PatchPCA): how much the filters look like the data's
+	// edges and blobs. PatchChance is the share of a random filter. Both are 0 when not
+	// measured (an MLP's first layer).
+	PatchShare, PatchChance float64
 }
 
 // Fitted says the training set was fitted: full training-set accuracy reached Threshold

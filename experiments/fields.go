@@ -95,6 +95,8 @@ var fields = []Field{
 	{Key: "max_steps", Help: "bound of the run in SGD steps (0: none)", set: setInt(func(c *Config) *int { return &c.MaxSteps })},
 	{Key: "stop_after_fit", Help: "stop this many epochs after the training set is fitted (-1: never)", set: setInt(func(c *Config) *int { return &c.StopAfterFit })},
 	{Key: "fit_threshold", Help: "training accuracy in (0, 1] that counts as fitted besides 100%", set: setFloat(func(c *Config) *float64 { return &c.FitThreshold })},
+	{Key: "fit_every", Help: "also check the whole training set for the fit every this many steps inside an epoch (0: at epoch ends only)", set: setInt(func(c *Config) *int { return &c.FitEvery })},
+	{Key: "stop_loss", Help: "end the run once the training set's mean loss (nats) is below this (0: off; the paper's zero loss)", set: setFloat(func(c *Config) *float64 { return &c.StopLoss })},
 	{Key: "seed", Help: "random seed (non-negative integer)", set: func(c *Config, v string) error {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err == nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"rethink/experiments/data"
 	"rethink/tfgraph"
 )
 
@@ -31,6 +32,9 @@ type FilterSnapshot struct {
 	Weights    []byte  `json:"weights"` // little-endian float32
 	Delta      bool    `json:"delta,omitempty"`
 	Units      []int   `json:"units,omitempty"`
+	// PatchShare and PatchChance are FiltersReady's (0: not measured).
+	PatchShare  float64 `json:"patch_share,omitempty"`
+	PatchChance float64 `json:"patch_chance,omitempty"`
 }
 
 // initialFile holds, in a run's filters/ folder, the first layer's initial weights
@@ -59,6 +63,11 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 	} else {
 		ev.Weights, ev.Shape = firstUnits(w, shape, MaxFilters)
 	}
+	if pca := r.patchPCA(ev.Shape, p); pca != nil {
+		if share, chance, err := pca.MeanShare(ev.Weights, ev.Shape, PatchComponents); err == nil && !math.IsNaN(share) {
+			ev.PatchShare, ev.PatchChance = share, chance
+		}
+	}
 	r.send(ctx, ev)
 	r.tb.filters(ev)
 	if err := storeSnapshot(r.dir, ev, MaxSnapshotBytes); err != nil {
@@ -75,6 +84,25 @@ func (r *runner) snapshot(ctx context.Context, m *tfgraph.Model, cfg Config, epo
 		}
 	}
 }
+
+// patchPCA returns the patch basis of the run's training images for a conv kernel of shape
+// [k, k, C, units], built on the first call from the whitened shown images; nil for an MLP.
+func (r *runner) patchPCA(shape []int64, p Prepared) *PatchPCA {
+	if len(shape) != 4 {
+		return nil
+	}
+	if r.pca == nil || r.pca.Size != int(shape[0]) {
+		pca, err := NewPatchPCA(data.Whiten(p.Shown), int(shape[0]), patchSamples, r.seed)
+		if err != nil {
+			return nil
+		}
+		r.pca = &pca
+	}
+	return r.pca
+}
+
+// patchSamples is the number of patches the filter share's basis is estimated from.
+const patchSamples = 20000
 
 // initialWeights makes sure r.initial holds the first layer's initial weights: at epoch 0
 // they are w (and are stored in dir for a resume), later they are read back from dir. It says

@@ -40,6 +40,12 @@ func LoadData(ctx context.Context, cfg Config, ds *data.Dataset) (*data.Dataset,
 // whitens ds for cfg, in the order of SPEC.md: randomize, crop, whiten. With augmentation on,
 // random crops, flips and whitening happen in the graph per batch: CIFAR-10 keeps its 32x32
 // images for 28x28 crops, smaller images get a margin of 2 zero pixels around them.
+//
+// The downscale to cfg.ImageSize acts on what the 28x28 crop sees: images are shrunk by the
+// factor 28/ImageSize (blocks of that many pixels averaged), so a CIFAR-10 image kept at 32x32
+// for random crops is stored at 32/factor and cropped to ImageSize in the graph, which is a
+// 28x28 crop (on a grid of factor pixels) downscaled; without random crops the center 28x28
+// is cut first and then downscaled.
 func Prepare(cfg Config, ds *data.Dataset) (Prepared, error) {
 	train, test := ds.Train, ds.Test
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x5eed5))
@@ -60,15 +66,21 @@ func Prepare(cfg Config, ds *data.Dataset) (Prepared, error) {
 		// Only CIFAR-10's 32x32 images keep their margin for the graph's random crops.
 		r.Train, r.Test = data.CenterCrop(r.Train, CropSize), data.CenterCrop(r.Test, CropSize)
 	}
+	side := CropSize
 	if cfg.ImageSize > 0 {
-		if r.Train, err = downscale(r.Train, cfg.ImageSize); err != nil {
+		side = cfg.ImageSize
+		if cfg.ImageSize > CropSize || CropSize%cfg.ImageSize != 0 {
+			return Prepared{}, fmt.Errorf("experiments: image size %d must divide the %dx%d crop (14 or 7, say)", cfg.ImageSize, CropSize, CropSize)
+		}
+		f := CropSize / cfg.ImageSize
+		if r.Train, err = downscale(r.Train, f); err != nil {
 			return Prepared{}, err
 		}
-		if r.Test, err = downscale(r.Test, cfg.ImageSize); err != nil {
+		if r.Test, err = downscale(r.Test, f); err != nil {
 			return Prepared{}, err
 		}
 	}
-	p.Shown = data.CenterCrop(r.Train, min(r.Train.H, CropSize))
+	p.Shown = data.CenterCrop(r.Train, min(r.Train.H, side))
 	p.H, p.W = p.Shown.H, p.Shown.W
 	if !augment {
 		p.Train, p.Test = data.Whiten(r.Train), data.Whiten(r.Test)
@@ -83,27 +95,24 @@ func Prepare(cfg Config, ds *data.Dataset) (Prepared, error) {
 	return p, nil
 }
 
-// downscale averages blocks of pixels of every image down to size x size; the sides must be
-// multiples of size.
-func downscale(s data.Set, size int) (data.Set, error) {
-	if s.H == size && s.W == size {
+// downscale averages blocks of f x f pixels of every image: H x W becomes H/f x W/f. The sides
+// must be multiples of f.
+func downscale(s data.Set, f int) (data.Set, error) {
+	if f == 1 {
 		return s, nil
 	}
-	if size > s.H || size > s.W {
-		return data.Set{}, fmt.Errorf("experiments: image size %d is larger than the %dx%d images (after the crop): it can only shrink them; pick a size that divides %d, such as %d", size, s.H, s.W, s.H, s.H/2)
+	if f < 1 || s.H%f != 0 || s.W%f != 0 {
+		return data.Set{}, fmt.Errorf("experiments: cannot shrink the %dx%d images by %d: the sides must be multiples of it", s.H, s.W, f)
 	}
-	if s.H%size != 0 || s.W%size != 0 {
-		return data.Set{}, fmt.Errorf("experiments: image size %d does not divide the %dx%d images", size, s.H, s.W)
-	}
-	fy, fx := s.H/size, s.W/size
-	out := data.Set{Images: make([]float32, s.N*size*size*s.C), Labels: s.Labels, N: s.N, H: size, W: size, C: s.C}
-	inv := 1 / float32(fy*fx)
+	h, w := s.H/f, s.W/f
+	out := data.Set{Images: make([]float32, s.N*h*w*s.C), Labels: s.Labels, N: s.N, H: h, W: w, C: s.C}
+	inv := 1 / float32(f*f)
 	for i := range s.N {
-		src, dst := s.Image(i), out.Images[i*size*size*s.C:(i+1)*size*size*s.C]
+		src, dst := s.Image(i), out.Images[i*h*w*s.C:(i+1)*h*w*s.C]
 		for y := range s.H {
 			for x := range s.W {
 				for c := range s.C {
-					dst[((y/fy)*size+x/fx)*s.C+c] += src[(y*s.W+x)*s.C+c] * inv
+					dst[((y/f)*w+x/f)*s.C+c] += src[(y*s.W+x)*s.C+c] * inv
 				}
 			}
 		}

@@ -5,30 +5,35 @@ import "fmt"
 // quickSeconds is the wall time of each quick preset as measured with scripts/measure-quick
 // on the reference machine (2 cores of an AMD EPYC, no GPU, TensorFlow 2.18.1 CPU build),
 // 2026-11-27, with TensorFlow's oneDNN kernels on. Remeasure after changing a quick preset.
+//
+// Entries marked "CPU" are not wall times: they are the user+sys CPU seconds of the run
+// (all seeds) on a 2-core Intel Xeon (AVX-512, AMX) shared with other jobs at load 12 to 26,
+// an upper bound of the quiet 2-core wall time; remeasure them on a quiet machine.
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        24,
-	"fig1bc-quick":                       28,
+	"fig1a-quick":                        149, // CPU: 15 runs; 494 s wall at load 16-23
+	"fig1a-mlp-quick":                    163, // CPU: 15 runs; 627 s wall at load 15-17
+	"fig1bc-quick":                       189, // CPU: 18 runs; 509 s wall at load 12-16
 	"fig2b-quick":                        90,
-	"filters-quick":                      72,
-	"table1-inception-crop-wd-quick":     96,
-	"table1-inception-crop-quick":        85,
+	"filters-quick":                      137, // CPU: 62 + 75 s
+	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
+	"table1-inception-crop-quick":        51,  // CPU: slowest of 2 seeds
 	"table1-inception-wd-quick":          47,
 	"table1-inception-quick":             38,
 	"table1-inception-random-quick":      137,
-	"table1-inception-nobn-wd-quick":     115,
-	"table1-inception-nobn-quick":        114,
+	"table1-inception-nobn-wd-quick":     137, // CPU: at learning rate 0.02, slowest of 2 seeds
+	"table1-inception-nobn-quick":        120, // CPU: at learning rate 0.02, one seed (96 epochs)
 	"table1-inception-nobn-random-quick": 113,
-	"table1-alexnet-crop-wd-quick":       36,
-	"table1-alexnet-crop-quick":          26,
-	"table1-alexnet-wd-quick":            20,
-	"table1-alexnet-quick":               15,
+	"table1-alexnet-crop-wd-quick":       108, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-alexnet-crop-quick":          78,  // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-alexnet-wd-quick":            60,  // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-alexnet-quick":               45,  // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-alexnet-random-quick":        62,
-	"table1-mlp3-wd-quick":               15,
-	"table1-mlp3-quick":                  15,
-	"table1-mlp3-random-quick":           33,
-	"table1-mlp1-wd-quick":               15,
-	"table1-mlp1-quick":                  14,
-	"table1-mlp1-random-quick":           28,
+	"table1-mlp3-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-mlp3-quick":                  45, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-mlp3-random-quick":           99, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-mlp1-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-mlp1-quick":                  42, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-mlp1-random-quick":           84, // 3 seeds: 3 x the one-seed wall time, an estimate
 }
 
 // quickTime says how long a quick preset took on the reference machine.

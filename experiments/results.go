@@ -33,7 +33,9 @@ type Metrics struct {
 // Summary is summary.json: what a run found, with the early-stopping view of the paper's
 // Figure 2 (best test accuracy and when) next to the final numbers.
 type Summary struct {
-	Name           string  `json:"name"`
+	Name string `json:"name"`
+	// Seed is the run's Config.Seed: runs of a preset differ by it.
+	Seed           uint64  `json:"seed"`
 	Status         Status  `json:"status"`
 	Error          string  `json:"error,omitempty"`
 	Params         int64   `json:"params"`
@@ -50,10 +52,13 @@ type Summary struct {
 	BestTestStep   int     `json:"best_test_step"`
 	// FitStep is the first step at which full training-set accuracy reached 100% (-1: never);
 	// ThresholdStep the same for Config.FitThreshold.
-	FitStep       int     `json:"fit_step"`
-	ThresholdStep int     `json:"threshold_step"`
-	Seconds       float64 `json:"seconds"`
-	Finished      string  `json:"finished,omitempty"` // RFC 3339
+	FitStep       int `json:"fit_step"`
+	ThresholdStep int `json:"threshold_step"`
+	// LossStep is the first step at which the training set's loss was below Config.StopLoss
+	// (-1: never, or StopLoss off).
+	LossStep int     `json:"loss_step"`
+	Seconds  float64 `json:"seconds"`
+	Finished string  `json:"finished,omitempty"` // RFC 3339
 	// Warnings are problems that did not stop the run, e.g. TensorBoard events left incomplete.
 	Warnings []string `json:"warnings,omitempty"`
 	// Dir is the run's folder ("" if it was never made); not written into summary.json.

@@ -53,6 +53,7 @@ type runState struct {
 	Checkpoint    string // prefix, relative to the run folder
 	FitStep       int
 	ThresholdStep int
+	LossStep      int // first step with training loss below Config.StopLoss (-1: not yet)
 	BestTestAcc   float64
 	BestTestStep  int
 	Seconds       float64
@@ -91,6 +92,10 @@ type runner struct {
 	warnings []string
 	// warned holds the problems already recorded in sum.Warnings (see warn).
 	warned map[string]bool
+	// pca is the patch basis of the filter share (see FiltersReady.PatchShare), nil until built.
+	pca *PatchPCA
+	// seed is the run's Config.Seed (the patch sample of pca is drawn from it).
+	seed uint64
 }
 
 // warn records in the summary (Summary.Warnings) a problem that does not stop the run, such as a
@@ -149,11 +154,13 @@ func (r *runner) run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		if err := cfg.Validate(); err != nil {
 			return Summary{Name: cfg.Name, Status: StatusFailed, Error: err.Error()}, err
 		}
-		r.state = runState{FitStep: -1, ThresholdStep: -1, BestTestStep: -1}
+		r.state = runState{FitStep: -1, ThresholdStep: -1, LossStep: -1, BestTestStep: -1}
 	}
-	r.sum = Summary{Name: cfg.Name, Status: StatusRunning, FitStep: r.state.FitStep, ThresholdStep: r.state.ThresholdStep,
+	r.sum = Summary{Name: cfg.Name, Seed: cfg.Seed, Status: StatusRunning, FitStep: r.state.FitStep,
+		ThresholdStep: r.state.ThresholdStep, LossStep: r.state.LossStep,
 		BestTestAcc: r.state.BestTestAcc, BestTestStep: r.state.BestTestStep, Epochs: r.state.Epoch, Steps: r.state.Step}
 	r.start = time.Now().Add(-time.Duration(r.state.Seconds * float64(time.Second)))
+	r.seed = cfg.Seed
 	m, p, err := r.build(ctx, &cfg, resumed)
 	if err != nil {
 		return r.finish(err)
@@ -223,6 +230,7 @@ func (r *runner) openResume() (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: no checkpoint yet (%w); start the run again instead", r.dir, err)
 	}
+	r.state.LossStep = -1 // state.json written before StopLoss existed has no LossStep
 	if err := json.Unmarshal(b, &r.state); err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: state.json: %w", r.dir, err)
 	}
@@ -335,10 +343,11 @@ type epochStats struct {
 
 // train runs the epochs of the run: each trains on the batches of a fresh order, is measured on
 // the whole training and test sets, and is recorded (metrics, events, snapshots, checkpoints),
-// until the run reaches its bound, stops StopAfterFit epochs after the fit, fails or is cancelled.
+// until the run reaches its bound, stops StopAfterFit epochs after the fit or at StopLoss, fails
+// or is cancelled.
 func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prepared, resumed bool) error {
 	l := r.startLoop(ctx, cfg, m, p, resumed)
-	for epoch := r.state.Epoch + 1; l.step < l.total && !l.stopAfter(epoch-1); epoch++ {
+	for epoch := r.state.Epoch + 1; l.step < l.total && !l.stopAfter(epoch-1) && !r.lossReached(cfg); epoch++ {
 		st, err := r.trainEpoch(ctx, l, epoch)
 		if err != nil {
 			return err
@@ -350,7 +359,7 @@ func (r *runner) train(ctx context.Context, cfg Config, m *tfgraph.Model, p Prep
 		if err := r.record(ctx, l, epoch, met); err != nil {
 			return err
 		}
-		if l.stopAfter(epoch) {
+		if l.stopAfter(epoch) || r.lossReached(l.cfg) {
 			break
 		}
 		if err := ctx.Err(); err != nil {
@@ -424,6 +433,18 @@ func (r *runner) trainEpoch(ctx context.Context, l *sgdLoop, epoch int) (epochSt
 		st.batches++
 		st.images += len(idx)
 		r.progress(l, epoch, loss, st)
+		if l.cfg.FitEvery > 0 && r.state.FitStep < 0 && l.step%l.cfg.FitEvery == 0 && start+l.cfg.Batch < n && l.step < l.total {
+			// A check inside the epoch until the fit; the epoch's last step is checked by
+			// measure and record.
+			trainLoss, trainAcc, err := l.m.Evaluate(tfgraph.TrainSplit)
+			if err != nil {
+				return st, fmt.Errorf("epoch %d, step %d: fit check: %w", epoch, l.step, err)
+			}
+			r.check(ctx, l.cfg, l.step, epoch, trainLoss, trainAcc)
+			if r.stopNow(l.cfg) {
+				break
+			}
+		}
 	}
 	return st, nil
 }
@@ -520,24 +541,43 @@ func (r *runner) evaluate(m *tfgraph.Model, epoch, step int, lr, rate, batchLoss
 		BatchLoss: batchLoss, LearningRate: lr, ImagesPerSec: rate, Seconds: time.Since(r.start).Seconds()}, nil
 }
 
+// check records the steps of fit, of FitThreshold and of StopLoss from a measurement of the
+// whole training set after step (in epoch).
+func (r *runner) check(ctx context.Context, cfg Config, step, epoch int, trainLoss, trainAcc float64) {
+	s := &r.state
+	if s.ThresholdStep < 0 && trainAcc >= cfg.FitThreshold {
+		s.ThresholdStep = step
+		if cfg.FitThreshold < 1 {
+			r.send(ctx, Fitted{Step: step, Epoch: epoch, Threshold: cfg.FitThreshold})
+		}
+	}
+	if s.FitStep < 0 && trainAcc >= 1 {
+		s.FitStep = step
+		r.send(ctx, Fitted{Step: step, Epoch: epoch, Threshold: 1})
+	}
+	if cfg.StopLoss > 0 && s.LossStep < 0 && trainLoss < cfg.StopLoss {
+		s.LossStep = step
+	}
+	r.sum.FitStep, r.sum.ThresholdStep, r.sum.LossStep = s.FitStep, s.ThresholdStep, s.LossStep
+}
+
+// stopNow says whether a check inside an epoch ends the run: StopLoss reached, or the fit
+// reached with StopAfterFit 0.
+func (r *runner) stopNow(cfg Config) bool {
+	return r.lossReached(cfg) || (cfg.StopAfterFit == 0 && r.state.FitStep >= 0)
+}
+
+// lossReached says whether the training loss went below StopLoss (when it is set).
+func (r *runner) lossReached(cfg Config) bool { return cfg.StopLoss > 0 && r.state.LossStep >= 0 }
+
 // observe updates time-to-fit and early-stopping numbers after an epoch.
 func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int) {
 	s := &r.state
-	if s.ThresholdStep < 0 && met.TrainAcc >= cfg.FitThreshold {
-		s.ThresholdStep = met.Step
-		if cfg.FitThreshold < 1 {
-			r.send(ctx, Fitted{Step: met.Step, Epoch: epoch, Threshold: cfg.FitThreshold})
-		}
-	}
-	if s.FitStep < 0 && met.TrainAcc >= 1 {
-		s.FitStep = met.Step
-		r.send(ctx, Fitted{Step: met.Step, Epoch: epoch, Threshold: 1})
-	}
+	r.check(ctx, cfg, met.Step, epoch, met.TrainLoss, met.TrainAcc)
 	if finite(met.TestAcc) && (s.BestTestStep < 0 || met.TestAcc > s.BestTestAcc) {
 		s.BestTestAcc, s.BestTestStep = met.TestAcc, met.Step
 	}
 	s.Epoch, s.Step, s.Seconds = epoch, met.Step, met.Seconds
-	r.sum.FitStep, r.sum.ThresholdStep = s.FitStep, s.ThresholdStep
 	r.sum.BestTestAcc, r.sum.BestTestStep = s.BestTestAcc, s.BestTestStep
 	r.sum.Epochs, r.sum.Steps = epoch, met.Step
 	r.sum.FinalTrainAcc, r.sum.FinalTestAcc, r.sum.FinalTrainLoss = met.TrainAcc, met.TestAcc, met.TrainLoss

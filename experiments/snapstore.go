@@ -32,7 +32,8 @@ func storeSnapshot(dir string, f FiltersReady, budget int64) error {
 	if err := os.MkdirAll(fdir, 0o755); err != nil {
 		return err
 	}
-	hdr, err := json.Marshal(FilterSnapshot{Epoch: f.Epoch, Step: f.Step, Shape: f.Shape, ImageShape: f.ImageShape, Delta: f.Delta, Units: f.Units})
+	hdr, err := json.Marshal(FilterSnapshot{Epoch: f.Epoch, Step: f.Step, Shape: f.Shape, ImageShape: f.ImageShape, Delta: f.Delta, Units: f.Units,
+		PatchShare: f.PatchShare, PatchChance: f.PatchChance})
 	if err != nil {
 		return err
 	}
@@ -139,7 +140,8 @@ func readSnapshotFile(path string) (FiltersReady, error) {
 			return FiltersReady{}, fmt.Errorf("experiments: %s: %w", path, err)
 		}
 	}
-	return FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w, Delta: s.Delta, Units: s.Units}, nil
+	return FiltersReady{Epoch: s.Epoch, Step: s.Step, Shape: s.Shape, ImageShape: s.ImageShape, Weights: w, Delta: s.Delta, Units: s.Units,
+		PatchShare: s.PatchShare, PatchChance: s.PatchChance}, nil
 }
 
 // float16 rounds v to the nearest IEEE half (ties to even); beyond its range, infinity.

@@ -85,7 +85,7 @@ func TestRun_FailedStartLeavesNoFolder(t *testing.T) {
 		ds   *data.Dataset
 		want string
 	}{
-		{"image size larger than the images", func(c *Config) { c.ImageSize = 16 }, bars(16, 4, 1), "larger than"},
+		{"image size larger than the images", func(c *Config) { c.ImageSize = 56 }, bars(16, 4, 1), "larger than"},
 		{"empty test split", func(c *Config) {}, empty, "test split"},
 		{"missing data folder", func(c *Config) { c.Dataset, c.DataDir = "cifar10", filepath.Join(t.TempDir(), "nothing") }, nil, "cifar"},
 	} {

@@ -1,0 +1,45 @@
+package experiments
+
+import (
+	"testing"
+
+	"rethink/experiments/data"
+	"rethink/tfgraph"
+)
+
+// The quick Figure 1a presets run the five tests in the paper's order, on to zero loss, over
+// three seeds; the headline one uses a conv net.
+func TestQuickFigure1a_RunsToZeroLossOverSeeds(t *testing.T) {
+	for id, arch := range map[string]tfgraph.Arch{"fig1a-quick": tfgraph.AlexNet, "fig1a-mlp-quick": tfgraph.MLP} {
+		p, err := PresetByID(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Seeds) < 3 || len(p.Runs) != 5*len(p.Seeds) {
+			t.Fatalf("%s: %d runs over seeds %v; want the five tests on 3 or more seeds", id, len(p.Runs), p.Seeds)
+		}
+		for i, c := range p.Runs {
+			if c.Model.Arch != arch || c.StopLoss != ZeroLoss || c.StopAfterFit != -1 {
+				t.Errorf("%s run %d (%s): model %s, stop loss %v, stop after fit %d; want %s on to loss %v",
+					id, i, c.Name, c.Model.Arch, c.StopLoss, c.StopAfterFit, arch, ZeroLoss)
+			}
+			if want := fig1aOrder[i%5].mode; c.Randomization.Mode != want {
+				t.Errorf("%s run %d: mode %s, want %s (the paper's order)", id, i, c.Randomization.Mode, want)
+			}
+		}
+	}
+}
+
+// Quick Table 1 rows whose run takes under a minute repeat over QuickSeeds; the others run once.
+func TestQuickTable1_SeedsWhereRunsAreShort(t *testing.T) {
+	for _, p := range Presets() {
+		if p.Group != "Table 1" || p.Tier != Quick {
+			continue
+		}
+		a := p.Runs[0].Model.Arch
+		short := a == tfgraph.MLP || (a == tfgraph.AlexNet && p.Runs[0].Randomization.Mode != data.RandomLabels)
+		if short && len(p.Runs) != len(QuickSeeds) || !short && len(p.Runs) != 1 {
+			t.Errorf("%s: %d runs; want %d", p.ID, len(p.Runs), map[bool]int{true: len(QuickSeeds), false: 1}[short])
+		}
+	}
+}
