@@ -24,6 +24,9 @@ type Series struct {
 	Dash  bool
 	// Mark, when not NaN, draws a dashed vertical line at that x (the time to fit).
 	Mark float64
+	// Lo and Hi, when set (as long as X), are the range over seeds at each point: a shaded
+	// band under a line, a vertical bar on a scatter chart (see GroupRuns).
+	Lo, Hi []float64
 }
 
 // Chart describes one plot, independent of the colours and size it is drawn at.
@@ -194,6 +197,7 @@ func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
 	if err != nil {
 		return false
 	}
+	c.addSpread(p, s, col)
 	l.Color, l.Width = col, vg.Points(1.5)
 	if s.Dash {
 		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -42,17 +43,26 @@ type NamedChart struct {
 	Chart Chart
 }
 
-// LossChart is the paper's Figure 1a: training loss against thousands of steps, every run of
-// the experiment overlaid, each run's time to fit marked by a dashed line.
+// LossChart is the paper's Figure 1a: training loss against thousands of steps, every group of
+// runs (GroupRuns: a name over its seeds) overlaid in a colour of its own, each group's time to
+// fit marked by a dashed line. A group of several seeds is drawn as its median curve over a
+// shaded band from the lowest to the highest seed; its mark is FitMark.
 func LossChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Training loss (dotted: 100% training accuracy reached)", XLabel: unit, YLabel: "loss",
 		Empty: "waiting for the first steps", XFromZero: true, YFromZero: true, XSteps: true}
-	for i, r := range runs {
-		s := Series{Name: r.Label(), Color: i, Mark: math.NaN()}
-		s.X, s.Y = thin(r.LossStep, r.Loss, div)
-		if r.FitStep >= 0 {
-			s.Mark = float64(r.FitStep) / div
+	groups := GroupRuns(runs)
+	if multiSeed(groups) {
+		c.Title += seedNote
+	}
+	for i, g := range groups {
+		cs := make([]curve, len(g.Runs))
+		for j, r := range g.Runs {
+			cs[j] = finiteCurve(thin(r.LossStep, r.Loss, div))
+		}
+		s := g.series(i, cs)
+		if m := g.FitMark(); finite(m) {
+			s.Mark = m / div
 		}
 		c.Series = append(c.Series, s)
 	}
@@ -82,20 +92,28 @@ func thin(step, loss []float64, div float64) (x, y []float64) {
 	return x, y
 }
 
-// AccuracyChart shows training accuracy (solid) and test accuracy (dashed) at every epoch.
+// AccuracyChart shows training accuracy (solid) and test accuracy (dashed) at every epoch, per
+// group of runs (GroupRuns): the median over its seeds with the range shaded.
 func AccuracyChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Accuracy: train (solid), test (dashed)", XLabel: unit, YLabel: "accuracy %",
 		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch", XFromZero: true, XSteps: true}
-	for i, r := range runs {
-		tr := Series{Name: r.Label(), Color: i, Mark: math.NaN()}
-		te := Series{Color: i, Dash: true, Mark: math.NaN()}
-		for _, m := range r.Epochs {
-			x := float64(m.Step) / div
-			tr.X, tr.Y = append(tr.X, x), append(tr.Y, 100*m.TrainAcc)
-			te.X, te.Y = append(te.X, x), append(te.Y, 100*m.TestAcc)
+	groups := GroupRuns(runs)
+	if multiSeed(groups) {
+		c.Title += seedNote
+	}
+	for i, g := range groups {
+		trc, tec := make([]curve, len(g.Runs)), make([]curve, len(g.Runs))
+		for j, r := range g.Runs {
+			var x, tr, te []float64
+			for _, m := range r.Epochs {
+				x, tr, te = append(x, float64(m.Step)/div), append(tr, 100*m.TrainAcc), append(te, 100*m.TestAcc)
+			}
+			trc[j], tec[j] = finiteCurve(x, tr), finiteCurve(x, te)
 		}
-		c.Series = append(c.Series, tr, te)
+		trs, tes := g.series(i, trc), g.series(i, tec)
+		tes.Name, tes.Dash = "", true
+		c.Series = append(c.Series, trs, tes)
 	}
 	return c
 }
@@ -128,12 +146,19 @@ func IsSweep(runs []Run) bool {
 	return len(seen) > 1
 }
 
-// sweepPoint is one finished run of a sweep: its p, steps to fit (NaN: never) and final test
-// error in percent.
-type sweepPoint struct{ p, fit, err float64 }
+// sweepPoint is the finished runs of a sweep at one p (its seeds): steps to fit (the median and
+// range over the seeds that fitted, drawn at fitMark, their median, when more than half did; NaN otherwise) and
+// final test error in percent (median and range).
+type sweepPoint struct {
+	p       float64
+	fitMark float64
+	fit     Spread
+	err     Spread
+}
 
 // SweepCharts are Figure 1b (time to fit against p, relative to p = 0 of the same model) and
-// Figure 1c (test error against p), one series per model, filled as runs finish.
+// Figure 1c (test error against p), one series per model, filled as runs finish. Runs of one
+// model and p over several seeds give one point, their median, with a bar over their range.
 func SweepCharts(runs []Run) (fit, test Chart) {
 	fit = Chart{Title: "Time to fit vs label corruption (Fig. 1b)", XLabel: "label corruption p", YLabel: "steps to fit / steps at p=0",
 		Scatter: true, Empty: "filled as runs finish"}
@@ -143,28 +168,37 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		// section 5). The paper gives no other number of Figure 1c in its text.
 		Refs: []Ref{{Y: 90, Label: "chance (90%)"}}}
 	order, byModel := sweepPoints(runs)
+	seeds := false
 	for i, name := range order {
 		pts := byModel[name]
 		base := math.NaN()
 		for _, pt := range pts {
-			if pt.p == 0 && finite(pt.fit) && pt.fit > 0 {
-				base = pt.fit
+			if pt.p == 0 && finite(pt.fitMark) && pt.fitMark > 0 {
+				base = pt.fitMark
 			}
+		}
+		scale := 1000.0
+		if finite(base) {
+			scale = base
 		}
 		fs := Series{Name: name, Color: i, Mark: math.NaN()}
 		ts := Series{Name: name, Color: i, Mark: math.NaN()}
 		for _, pt := range pts {
-			if finite(pt.fit) {
-				v := pt.fit / 1000
-				if finite(base) {
-					v = pt.fit / base
-				}
-				fs.X, fs.Y = append(fs.X, pt.p), append(fs.Y, v)
+			if finite(pt.fitMark) {
+				fs.X, fs.Y = append(fs.X, pt.p), append(fs.Y, pt.fitMark/scale)
+				fs.Lo, fs.Hi = append(fs.Lo, pt.fit.Min/scale), append(fs.Hi, pt.fit.Max/scale)
+				seeds = seeds || pt.fit.N > 1
 			}
-			ts.X, ts.Y = append(ts.X, pt.p), append(ts.Y, pt.err)
+			ts.X, ts.Y = append(ts.X, pt.p), append(ts.Y, pt.err.Median)
+			ts.Lo, ts.Hi = append(ts.Lo, pt.err.Min), append(ts.Hi, pt.err.Max)
+			seeds = seeds || pt.err.N > 1
 		}
 		fit.Series = append(fit.Series, fs)
 		test.Series = append(test.Series, ts)
+	}
+	if seeds {
+		fit.Title += "; median over seeds, bars: range"
+		test.Title += "; median over seeds, bars: range"
 	}
 	if len(fit.Series) > 0 && !hasBase(runs) {
 		fit.YLabel = "thousand steps to fit"
@@ -176,30 +210,45 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 	return fit, test
 }
 
-// sweepPoints groups the finished runs by model (in the order models first appear), each
-// group sorted by p.
+// sweepPoints groups the finished runs by model (in the order models first appear) and, within
+// a model, by p over their seeds, each model's points sorted by p.
 func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
-	byModel := map[string][]sweepPoint{}
+	type key struct {
+		model string
+		p     float64
+	}
 	var order []string
+	var keys []key
+	members := map[key]Group{}
 	for _, r := range runs {
 		if !r.Done {
 			continue
 		}
-		name := r.Config.Model.String()
-		if _, ok := byModel[name]; !ok {
-			order = append(order, name)
+		k := key{r.Config.Model.String(), r.Config.Randomization.P}
+		if !slices.Contains(order, k.model) {
+			order = append(order, k.model)
 		}
-		pt := sweepPoint{p: r.Config.Randomization.P, fit: math.NaN(), err: math.NaN()}
-		if r.FitStep >= 0 {
-			pt.fit = float64(r.FitStep)
+		g, ok := members[k]
+		if !ok {
+			keys = append(keys, k)
 		}
-		if len(r.Epochs) > 0 {
-			pt.err = 100 * (1 - r.Epochs[len(r.Epochs)-1].TestAcc)
-		}
-		byModel[name] = append(byModel[name], pt)
+		g.Runs = append(g.Runs, r)
+		members[k] = g
+	}
+	byModel := map[string][]sweepPoint{}
+	for _, k := range keys {
+		g := members[k]
+		pt := sweepPoint{p: k.p, fit: g.Fit(), fitMark: g.FitMark(),
+			err: SpreadOf(g.each(func(r Run) float64 {
+				if len(r.Epochs) == 0 {
+					return math.NaN()
+				}
+				return 100 * (1 - r.Epochs[len(r.Epochs)-1].TestAcc)
+			}))}
+		byModel[k.model] = append(byModel[k.model], pt)
 	}
 	for _, pts := range byModel {
-		sort.Slice(pts, func(a, b int) bool { return pts[a].p < pts[b].p })
+		sort.SliceStable(pts, func(a, b int) bool { return pts[a].p < pts[b].p })
 	}
 	return order, byModel
 }

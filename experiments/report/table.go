@@ -15,38 +15,43 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 )
 
-// Row is one line of the results table, in the form of the paper's Table 1. Accuracies are
-// percent strings ("–" when unknown).
+// Row is one line of the results table, in the form of the paper's Table 1: one group of runs
+// (GroupRuns: a name over its seeds). Accuracies are percent strings ("–" when unknown); for
+// several seeds a cell holds the median, a line break and the range ("97.50\n[96.00–99.00]").
 type Row struct {
 	Run, Model, Data, Status string
 	Train, Test              string
 	PaperTrain, PaperTest    string
 	FitStep, BestTest        string
+	// Seeds is the number of runs the row stands for (its seeds).
+	Seeds string
 }
 
 // Header is the table's header row; its cells may hold a line break (the app wraps them, and
 // says under its table that the paper's numbers are CIFAR-10's).
 var Header = Row{Run: "run", Model: "model", Data: "data", Status: "status",
 	Train: "train %", Test: "test %", PaperTrain: "paper\ntrain %", PaperTest: "paper\ntest %",
-	FitStep: "fitted\nat step", BestTest: "best test %\n(early stop)"}
+	FitStep: "fitted\nat step", BestTest: "best test %\n(early stop)", Seeds: "seeds"}
 
 // Cells is the row in column order.
 func (r Row) Cells() []string {
-	return []string{r.Run, r.Model, r.Data, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
+	return []string{r.Run, r.Model, r.Data, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest, r.Seeds}
 }
 
-// Rows builds the table of the runs of an experiment.
+// Rows builds the table of the runs of an experiment: one row per group of runs (GroupRuns),
+// with the median and range over its seeds of train and test accuracy, of steps to fit ("n of
+// k fitted" when some seeds did not) and of best test accuracy. A group of one run gives the
+// run's own numbers.
 func Rows(runs []Run) []Row {
-	rows := make([]Row, 0, len(runs))
-	for _, r := range runs {
-		train, test := r.FinalAcc()
-		row := Row{Run: r.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: r.Status(),
-			Train: Pct(train), Test: Pct(test), PaperTrain: "–", PaperTest: "–", FitStep: "–", BestTest: Pct(r.BestTest())}
+	groups := GroupRuns(runs)
+	rows := make([]Row, 0, len(groups))
+	for _, g := range groups {
+		r := g.Runs[0]
+		row := Row{Run: g.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: g.Status(),
+			Train: g.Train().cell(Pct), Test: g.Test().cell(Pct), PaperTrain: "–", PaperTest: "–",
+			FitStep: g.fitCell(), BestTest: g.BestTest().cell(Pct), Seeds: fmt.Sprint(len(g.Runs))}
 		if r.Paper != nil {
 			row.PaperTrain, row.PaperTest = Pct(r.Paper.Train/100), Pct(r.Paper.Test/100)
-		}
-		if r.FitStep >= 0 {
-			row.FitStep = Thousands(int64(r.FitStep))
 		}
 		rows = append(rows, row)
 	}
