@@ -121,8 +121,9 @@ func (g Group) FitMark() float64 {
 	return f.Median
 }
 
-// Status is the status of the runs when all share it ("done"), else how many have each, in
-// the order first seen ("2 done, 1 running").
+// Status is the status of the runs when all share it, with their number when there are
+// several ("done", "3 done": the app's table shows the number of seeds so), else how many have
+// each, in the order first seen ("2 done, 1 running").
 func (g Group) Status() string {
 	var order []string
 	count := map[string]int{}
@@ -133,7 +134,7 @@ func (g Group) Status() string {
 		}
 		count[s]++
 	}
-	if len(order) == 1 {
+	if len(g.Runs) == 1 {
 		return order[0]
 	}
 	parts := make([]string, len(order))

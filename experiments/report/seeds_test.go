@@ -63,7 +63,7 @@ func TestGroupRuns_MedianAndRange(t *testing.T) {
 	}
 	r := rows[0]
 	want := Row{Run: "random labels", Train: "95.00\n[90.00–100.00]", Test: "20.00\n[10.00–40.00]",
-		FitStep: "200\n[100–300]", Seeds: "3", Status: "done"}
+		FitStep: "200\n[100–300]", Seeds: "3", Status: "3 done"}
 	if r.Run != want.Run || r.Train != want.Train || r.Test != want.Test || r.FitStep != want.FitStep || r.Seeds != want.Seeds || r.Status != want.Status {
 		t.Errorf("row %+v, want %+v", r, want)
 	}
@@ -97,6 +97,10 @@ func TestGroupRuns_UnfittedSeed(t *testing.T) {
 	runs[1].FitStep = -1
 	if m := GroupRuns(runs)[0].FitMark(); !math.IsNaN(m) {
 		t.Errorf("mark %v with one seed of three fitted, want none", m)
+	}
+	runs[1].Done, runs[1].Summary = false, nil
+	if s := Rows(runs)[0].Status; s != "2 done, 1 running" {
+		t.Errorf("status %q, want 2 done, 1 running", s)
 	}
 	if c := Rows(runs)[0].FitStep; c != "1 of 3 fitted: 200" {
 		t.Errorf("fit cell %q", c)
