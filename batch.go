@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -295,19 +296,58 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	return sum, dir, err
 }
 
+// printSummaries prints the final table of a batch to stdout (see writeSummaries).
 func printSummaries(sums []experiments.Summary, p experiments.Preset) {
+	writeSummaries(os.Stdout, sums, p)
+}
+
+// writeSummaries writes one row per run (with its seed), then, when runs of one name ran with
+// several seeds, one row per name with the median and [min–max] over its seeds of train and
+// test accuracy and steps to 100% ("2 of 3: ..." when some seeds did not fit), then the
+// paper's rows.
+func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Preset) {
 	if len(sums) == 0 {
 		return
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nrun\ttrain acc\ttest acc\tbest test (step)\tsteps to 100%\tflip rate\ttime")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nrun\tseed\ttrain acc\ttest acc\tbest test (step)\tsteps to 100%\tflip rate\ttime")
+	var names []string
+	byName := map[string][]experiments.Summary{}
 	for _, s := range sums {
 		fit := "not reached"
 		if s.FitStep >= 0 {
 			fit = fmt.Sprint(s.FitStep)
 		}
-		fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
+		fmt.Fprintf(tw, "%s\t%d\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, s.Seed, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
 			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
+		if _, ok := byName[s.Name]; !ok {
+			names = append(names, s.Name)
+		}
+		byName[s.Name] = append(byName[s.Name], s)
+	}
+	if len(names) < len(sums) {
+		fmt.Fprintln(tw, "\nmedian [range] over seeds\tseeds\ttrain acc\ttest acc\tsteps to 100%")
+		for _, n := range names {
+			g := byName[n]
+			if len(g) < 2 {
+				continue
+			}
+			var train, test, fit []float64
+			for _, s := range g {
+				train, test = append(train, 100*s.FinalTrainAcc), append(test, 100*s.FinalTestAcc)
+				if s.FitStep >= 0 {
+					fit = append(fit, float64(s.FitStep))
+				}
+			}
+			pct := func(v float64) string { return fmt.Sprintf("%.2f%%", v) }
+			steps := func(v float64) string { return fmt.Sprintf("%.0f", v) }
+			fitCell := spreadText(report.SpreadOf(fit), steps)
+			if len(fit) < len(g) {
+				fitCell = fmt.Sprintf("%d of %d: %s", len(fit), len(g), fitCell)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\n", n, len(g), spreadText(report.SpreadOf(train), pct),
+				spreadText(report.SpreadOf(test), pct), fitCell)
+		}
 	}
 	if len(p.Paper) > 0 {
 		fmt.Fprintln(tw, "\npaper (CIFAR-10)\ttrain acc\ttest acc")
@@ -317,6 +357,18 @@ func printSummaries(sums []experiments.Summary, p experiments.Preset) {
 	}
 	tw.Flush()
 	if p.PaperNote != "" {
-		fmt.Println("\npaper:", p.PaperNote)
+		fmt.Fprintln(w, "\npaper:", p.PaperNote)
 	}
+}
+
+// spreadText is "median [min–max]" of s in f's format, the median alone for one value, "not
+// reached" for none.
+func spreadText(s report.Spread, f func(float64) string) string {
+	switch s.N {
+	case 0:
+		return "not reached"
+	case 1:
+		return f(s.Median)
+	}
+	return fmt.Sprintf("%s [%s–%s]", f(s.Median), f(s.Min), f(s.Max))
 }

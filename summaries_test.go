@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"rethink/experiments"
+)
+
+// TestWriteSummaries_SeedBlock: a preset's row run over three seeds (one never fitting) gets a
+// median [range] line after the per-run lines; a row run once gets none, and a batch without
+// repeated names prints no seed block at all.
+func TestWriteSummaries_SeedBlock(t *testing.T) {
+	var sums []experiments.Summary
+	for i, acc := range []float64{0.90, 1.00, 0.95} {
+		sums = append(sums, experiments.Summary{Name: "random labels", Seed: uint64(i + 1), FinalTrainAcc: acc,
+			FinalTestAcc: []float64{0.2, 0.1, 0.4}[i], FitStep: []int{-1, 100, 200}[i], BestTestStep: -1})
+	}
+	sums = append(sums, experiments.Summary{Name: "true labels", Seed: 1, FinalTrainAcc: 1, FinalTestAcc: 0.9, FitStep: 50})
+	var b bytes.Buffer
+	writeSummaries(&b, sums, experiments.Preset{})
+	out := b.String()
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "random labels") && strings.Contains(l, "[") {
+			line = l
+		}
+	}
+	for _, want := range []string{"95.00% [90.00%–100.00%]", "20.00% [10.00%–40.00%]", "2 of 3: 150 [100–200]"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("seed line %q lacks %q; output:\n%s", line, want, out)
+		}
+	}
+	if !strings.Contains(out, "median [range] over seeds") || strings.Count(out, "true labels") != 1 {
+		t.Errorf("want one seed block and the single-seed row once:\n%s", out)
+	}
+	b.Reset()
+	writeSummaries(&b, sums[2:], experiments.Preset{})
+	if strings.Contains(b.String(), "over seeds") {
+		t.Errorf("a seed block without repeated names:\n%s", b.String())
+	}
+}
