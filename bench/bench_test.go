@@ -154,3 +154,21 @@ func TestWorkerFit(t *testing.T) {
 		t.Errorf("first line %v: want epoch 1 with its time", lines[0])
 	}
 }
+
+// TestCPUInfo_ModelAndFlags: the model and the flags that matter are read from a cpuinfo text
+// (first processor only), amx standing for every amx_* flag; the Markdown names both.
+func TestCPUInfo_ModelAndFlags(t *testing.T) {
+	text := "processor\t: 0\nmodel name\t: Test Xeon\nflags\t\t: fpu sse2 avx2 avx512f avx512bw amx_bf16 amx_tile\n\n" +
+		"processor\t: 1\nmodel name\t: Other\nflags\t\t: avx512_bf16\n"
+	model, flags := cpuInfo(text)
+	if model != "Test Xeon" || flags != "avx2 avx512f amx_bf16 amx_tile" {
+		t.Errorf("cpuInfo: %q, %q", model, flags)
+	}
+	if _, flags := cpuInfo("model name: old\nflags: sse2 avx\n"); flags != "none" {
+		t.Errorf("a CPU without AVX2: flags %q, want none", flags)
+	}
+	md := Results{Date: "d", CPU: model, CPUFlags: flags, Versions: map[string]string{}}.Markdown()
+	if !strings.Contains(md, "on Test Xeon (flags: avx2 avx512f amx_bf16 amx_tile;") {
+		t.Errorf("Markdown's first line: %q", strings.SplitN(md, "\n", 2)[0])
+	}
+}

@@ -78,8 +78,9 @@ func run(argv []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	r := Results{Date: time.Now().Format("2006-01-02 15:04"), CPU: cpuName(), Cores: runtime.NumCPU(),
+	r := Results{Date: time.Now().Format("2006-01-02 15:04"), Cores: runtime.NumCPU(),
 		Threads: p.threads, Batch: p.batch, Versions: map[string]string{}}
+	r.CPU, r.CPUFlags = thisCPU()
 	var err error
 	if p.device, r.Device, err = pickDevice(p.device); err != nil {
 		return err
@@ -275,19 +276,6 @@ func formatList(xs []float64) string {
 		parts[i] = fmt.Sprintf("%.0f", x)
 	}
 	return strings.Join(parts, " ")
-}
-
-// cpuName is the model name from /proc/cpuinfo, or GOARCH where there is none.
-func cpuName() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-				return strings.TrimSpace(v)
-			}
-		}
-	}
-	return runtime.GOARCH
 }
 
 // workerOut is where a worker's JSON lines go (stdout; tests read them).

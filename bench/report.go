@@ -11,8 +11,10 @@ import (
 
 // Results is everything one invocation measured. It is written as JSON beside the Markdown table.
 type Results struct {
-	Date     string            `json:"date"`
-	CPU      string            `json:"cpu"`
+	Date string `json:"date"`
+	CPU  string `json:"cpu"`
+	// CPUFlags are the CPU's flags among avx2, avx512f, avx512_bf16 and amx_* (cpuInfo).
+	CPUFlags string            `json:"cpu_flags"`
 	Cores    int               `json:"cores"`
 	Threads  int               `json:"threads"`
 	Batch    int               `json:"batch"`
@@ -82,7 +84,11 @@ func name(s string) string {
 // Markdown renders the three tables.
 func (r Results) Markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %d threads per framework, batch %d.\n", r.Date, r.CPU, r.Cores, r.Threads, r.Batch)
+	flags := r.CPUFlags
+	if flags == "" {
+		flags = "not recorded"
+	}
+	fmt.Fprintf(&b, "Measured %s on %s (flags: %s; %d cores), %d threads per framework, batch %d.\n", r.Date, r.CPU, flags, r.Cores, r.Threads, r.Batch)
 	if r.Device != "" && r.Device != "the CPU" {
 		fmt.Fprintf(&b, "rethink ran on %s; Keras and PyTorch on the CPU.\n", r.Device)
 	}
