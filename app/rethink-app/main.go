@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -17,6 +18,15 @@ import (
 )
 
 func main() {
+	if cLocale() {
+		// Fyne's init has already complained about the C locale; a restarted process, with
+		// LANG set, does not (and starts TensorFlow with its load-time settings too).
+		plainLocale()
+		if exe, err := os.Executable(); err == nil {
+			tfgraph.ReexecWithLoadEnv(nil)               // sets what TensorFlow needs and restarts, if anything was unset
+			_ = syscall.Exec(exe, os.Args, os.Environ()) // else restart for the locale alone
+		}
+	}
 	if err := tfgraph.ReexecWithLoadEnv(plainLocale); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}
@@ -24,6 +34,8 @@ func main() {
 	switch {
 	case len(os.Args) == 1:
 		err = openApp()
+	case os.Args[1] == "bare": // hidden: the bare window scripts/tap-latency compares with
+		err = openBare()
 	case os.Args[1] == "tour":
 		err = cmdTour(os.Args[2:])
 	default:
@@ -39,9 +51,15 @@ func main() {
 // says so at start-up (from an init function), and a restarted process need not say it again.
 // Other programs are not affected: the app starts none.
 func plainLocale() {
-	if lang := os.Getenv("LANG"); os.Getenv("LC_ALL") == "" && (lang == "" || lang == "C" || lang == "POSIX" || strings.HasPrefix(lang, "C.")) {
+	if cLocale() {
 		os.Setenv("LANG", "en_US.UTF-8")
 	}
+}
+
+// cLocale reports whether the locale Fyne reads is C or POSIX (LANG unset counts, LC_ALL unset).
+func cLocale() bool {
+	lang := os.Getenv("LANG")
+	return os.Getenv("LC_ALL") == "" && (lang == "" || lang == "C" || lang == "POSIX" || strings.HasPrefix(lang, "C."))
 }
 
 // openApp opens the desktop app and returns when its window closes.
