@@ -91,6 +91,9 @@ func DatasetTitle(c Config) string {
 		}
 		return "MNIST (embedded)"
 	case data.FashionMNISTName:
+		if c.DataDir != "" {
+			return "Fashion-MNIST (from " + c.DataDir + ")"
+		}
 		return "Fashion-MNIST"
 	case data.CIFAR10Name:
 		if c.DataDir != "" {
@@ -103,20 +106,18 @@ func DatasetTitle(c Config) string {
 
 func dataPart(runs []Config) string {
 	s := joinAll(distinct(runs, DatasetTitle), func(t string) string { return t })
+	if names := distinct(runs, func(c Config) string { return strings.ToLower(c.Dataset) }); len(names) > 1 || names[0] != paperDataset {
+		s += " instead of CIFAR-10"
+	}
 	if sizes := distinct(runs, func(c Config) int { return c.ImageSize }); len(sizes) > 1 || sizes[0] != 0 && sizes[0] != CropSize {
-		s += " downscaled to " + joinAll(sizes, func(n int) string {
+		s += ", downscaled to " + joinAll(sizes, func(n int) string {
 			if n == 0 {
 				n = CropSize
 			}
 			return fmt.Sprintf("%dx%d", n, n)
 		})
 	}
-	if names := distinct(runs, func(c Config) string { return strings.ToLower(c.Dataset) }); len(names) > 1 || names[0] != paperDataset {
-		s += " instead of CIFAR-10"
-	}
-	if slices.ContainsFunc(runs, func(c Config) bool {
-		return c.Model.Arch == tfgraph.Inception && c.ImageSize > 0 && c.ImageSize < CropSize
-	}) {
+	if slices.ContainsFunc(runs, func(c Config) bool { return c.Model.Arch == tfgraph.Inception && c.ImageSize > 0 && c.ImageSize < CropSize }) {
 		s += fmt.Sprintf(" (the full-size Inception trains at about %d images/s on 2 CPU cores)", InceptionImagesPerSec)
 	}
 	return s
