@@ -36,7 +36,8 @@ func (p Preset) Departures() string {
 }
 
 // DeparturesOf describes runs against the paper's setup, in one paragraph: the data set (and
-// whether it is the embedded copy), the image size, the training and test sizes, the networks
+// whether it is the embedded copy), the image size, the training and test sizes, the fractions
+// p of corrupted labels (partial-label runs), the networks
 // (against paperModels, the paper's networks for this result; none: the networks are named),
 // learning rates other than the paper's, the batch, the length and stopping rule, random crops
 // of 28x28 images, and the seeds. Runs that differ in a setting list each value once, in order.
@@ -44,7 +45,7 @@ func DeparturesOf(runs []Config, paperModels ...tfgraph.Architecture) string {
 	if len(runs) == 0 {
 		return ""
 	}
-	parts := []string{dataPart(runs), sizesPart(runs)}
+	parts := []string{dataPart(runs), sizesPart(runs), corruptionPart(runs)}
 	parts = append(parts, modelPart(runs, paperModels), ratePart(runs), batchPart(runs),
 		stopPart(runs), cropPart(runs), seedPart(runs))
 	var out []string
@@ -117,7 +118,9 @@ func dataPart(runs []Config) string {
 			return fmt.Sprintf("%dx%d", n, n)
 		})
 	}
-	if slices.ContainsFunc(runs, func(c Config) bool { return c.Model.Arch == tfgraph.Inception && c.ImageSize > 0 && c.ImageSize < CropSize }) {
+	if slices.ContainsFunc(runs, func(c Config) bool {
+		return c.Model.Arch == tfgraph.Inception && c.ImageSize > 0 && c.ImageSize < CropSize
+	}) {
 		s += fmt.Sprintf(" (the full-size Inception trains at about %d images/s on 2 CPU cores)", InceptionImagesPerSec)
 	}
 	return s
@@ -146,6 +149,23 @@ func sizesPart(runs []Config) string {
 		}
 		return fmt.Sprintf("%s%s training and %s test images", grouped(s.train), kind, grouped(s.test))
 	})
+}
+
+func corruptionPart(runs []Config) string {
+	var ps []float64
+	for _, c := range runs {
+		if c.Randomization.Mode == data.PartialLabels && !slices.Contains(ps, c.Randomization.P) {
+			ps = append(ps, c.Randomization.P)
+		}
+	}
+	if len(ps) == 0 {
+		return ""
+	}
+	s := joinAll(ps, func(p float64) string { return fmt.Sprint(p) })
+	if len(ps) == 1 {
+		return "labels corrupted with p = " + s
+	}
+	return "labels corrupted with p = " + s + " in turn"
 }
 
 func modelPart(runs []Config, paper []tfgraph.Architecture) string {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"rethink/experiments/data"
 	"rethink/tfgraph"
 )
 
@@ -95,6 +96,7 @@ func TestDeparturesOf_ListsEachSettingOnce(t *testing.T) {
 	b := a
 	b.Seed, b.StopAfterFit, b.StopLoss, b.Epochs = 2, -1, 0.01, 7
 	b.Model, b.LearningRate = alexnet, lrOf(alexnet)
+	a.Randomization = data.Randomization{Mode: data.PartialLabels, P: 0.2}
 	got := DeparturesOf([]Config{a, b, a}, inception)
 	for _, w := range []string{
 		"MNIST (from /data/mnist) instead of CIFAR-10",
@@ -102,6 +104,7 @@ func TestDeparturesOf_ListsEachSettingOnce(t *testing.T) {
 		"Inception w/o BN and AlexNet instead of Inception",
 		"learning rate 0.02 for Inception w/o BN, not the paper's 0.1",
 		"batch 32",
+		"labels corrupted with p = 0.2;",
 		"stops 2 epochs after 100% training accuracy (checked every 4 steps), at most 5 epochs (50 steps)",
 		"goes on to a training loss of 0.01, at most 7 epochs (70 steps)",
 		"seeds 1 and 2.",
