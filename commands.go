@@ -169,7 +169,6 @@ func cmdRun(args []string) error {
 		for i := range runs {
 			runs[i].Preset = p.ID
 		}
-		fmt.Printf("%s\n  %s\n  departs from the paper: %s\n  expected time: %s\n", p.Title, p.Description, p.Departures, p.ExpectedTime)
 	case *config != "":
 		c, err := experiments.ReadConfig(*config)
 		if err != nil {
@@ -181,6 +180,10 @@ func cmdRun(args []string) error {
 	}
 	if err := applySets(runs, sets); err != nil {
 		return err
+	}
+	if p.ID != "" { // after the --set overrides, so that the text says what will run
+		p.Runs = runs
+		fmt.Printf("%s\n  %s\n  departs from the paper: %s\n  expected time: %s\n", p.Title, p.Description, p.Departures(), p.ExpectedTime)
 	}
 	if *wf.list != "" {
 		return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, p)

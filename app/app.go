@@ -104,7 +104,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 	u.content = container.NewBorder(container.NewVBox(container.NewPadded(c.runPanel.content), widget.NewSeparator()),
 		nil, nil, nil, split)
 	u.showSelected()
-	u.setAbout(u.selected.Description, u.selected.PaperNote, u.selected.Departures)
+	u.setAbout(u.selected.Description, u.selected.PaperNote, u.selected.Departures())
 	if w != nil {
 		w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 		u.installShortcuts()
@@ -142,7 +142,7 @@ func (u *ui) start(checkData bool) {
 		return
 	}
 	u.showSelected()
-	u.setAbout(p.Description, p.PaperNote, p.Departures)
+	u.setAbout(p.Description, p.PaperNote, p.Departures())
 	u.views.Select(viewOf(p.Runs).tab(u, p))
 	u.ctrl.Start(p)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"rethink/experiments/data"
+	"rethink/tfgraph"
 )
 
 // QuickSeeds are the seeds of quick presets whose runs take under a minute: the tables show
@@ -24,10 +25,9 @@ func fig1aQuickConv(note string) Preset {
 	p := Preset{ID: "fig1a-quick", Group: "Figure 1a", Tier: Quick,
 		Title:       "Figure 1a: the five randomization tests (quick, AlexNet)",
 		Description: "Training loss of the small AlexNet under true labels, shuffled pixels, random pixels, Gaussian noise and random labels, each to zero loss, over 3 seeds.",
-		Departures: "MNIST (embedded) downscaled to 14x14 instead of CIFAR-10, 500 stratified training images, 500 test images, AlexNet instead of Inception, batch 64; " +
-			"each run goes on to a training loss of 0.01 and its time to fit is the first step at 100% training accuracy (checked every epoch of 8 steps); seeds 1, 2, 3.",
-		PaperNote:    note,
-		ExpectedTime: quickTime("fig1a-quick")}
+		Why:         "At 14x14, AlexNet's 5x5 filters see a quarter of a digit, as on CIFAR-10's 28x28 crops they see a part of an object.",
+		PaperModels: []tfgraph.Architecture{inception},
+		PaperNote:   note, ExpectedTime: expectedTime("fig1a-quick")}
 	for _, m := range fig1aOrder {
 		c := quickRun(m.name, alexnet, lrOf(alexnet), m.mode, 0, 500, 100)
 		c.ImageSize, c.TestSize, c.Batch = 14, 500, 64
@@ -44,10 +44,8 @@ func fig1aQuickMLP(note string) Preset {
 	p := Preset{ID: "fig1a-mlp-quick", Group: "Figure 1a", Tier: Quick,
 		Title:       "Figure 1a: the five randomization tests (quick, MLP 1x512)",
 		Description: "The same five tests with MLP 1x512, which does not see pixel order: shuffled pixels fit as true labels do, and noise inputs fit fastest.",
-		Departures: "MNIST (embedded) instead of CIFAR-10, 2,000 stratified training images, MLP 1x512 instead of Inception; " +
-			"each run goes on to a training loss of 0.01 and its time to fit is the first step at 100% training accuracy (checked every 4 steps); seeds 1, 2, 3.",
-		PaperNote:    note,
-		ExpectedTime: quickTime("fig1a-mlp-quick")}
+		PaperModels: []tfgraph.Architecture{inception},
+		PaperNote:   note, ExpectedTime: expectedTime("fig1a-mlp-quick")}
 	for _, m := range fig1aOrder {
 		// Random labels reach loss 0.01 after about 3,200 steps (200 epochs).
 		c := quickRun(m.name, mlp1, lrOf(mlp1), m.mode, 0, 2000, 300)
@@ -81,14 +79,13 @@ var fig1bQuickPs = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
 // 2540, 2600, 2580, 2600). Most of the rise is between p = 0 and p = 0.4; above it the time is
 // nearly flat. On 500 or 2,000 images the rise happens between p = 0 and 0.2 and the rest is
 // flat or falls. Test error goes from 5% to chance.
-func fig1bQuickMLP(note string) Preset {
+func fig1bQuickMLP(note string, paperModels []tfgraph.Architecture) Preset {
 	p := Preset{ID: "fig1bc-quick", Group: "Figure 1b", Tier: Quick,
 		Title:       "Figures 1b and 1c: label corruption sweep (quick)",
 		Description: "Time to fit and test error of MLP 1x512 as the fraction p of corrupted labels grows from 0 to 1, over 3 seeds.",
-		Departures: "MNIST (embedded) instead of CIFAR-10, 5,000 stratified training images, 500 test images, MLP 1x512 only, " +
-			"p in {0, 0.2, 0.4, 0.6, 0.8, 1}, the fit checked every epoch of 40 steps; seeds 1, 2, 3. On MNIST the time to fit rises from p = 0 to p = 0.4 and is flat above.",
-		PaperNote:    note,
-		ExpectedTime: quickTime("fig1bc-quick")}
+		Why:         "On MNIST the time to fit rises from p = 0 to p = 0.4 and is flat above.",
+		PaperModels: paperModels,
+		PaperNote:   note, ExpectedTime: expectedTime("fig1bc-quick")}
 	for _, pr := range fig1bQuickPs {
 		c := quickRun(fmt.Sprintf("MLP 1x512, p=%g", pr), mlp1, lrOf(mlp1), data.PartialLabels, pr, 5000, 300)
 		c.TestSize = 500

@@ -1,6 +1,9 @@
 package experiments
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // quickSeconds is the wall time of each quick preset as measured with scripts/measure-quick
 // on the reference machine (2 cores of an AMD EPYC, no GPU, TensorFlow 2.18.1 CPU build),
@@ -34,6 +37,36 @@ var quickSeconds = map[string]int{
 	"table1-mlp1-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-mlp1-quick":                  42, // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-mlp1-random-quick":           84, // 3 seeds: 3 x the one-seed wall time, an estimate
+}
+
+// InceptionImagesPerSec is the training speed of the full-size (28x28) small Inception on 2 CPU
+// cores of the reference machine, in images per second (batch 128; measured with bench: 74,
+// see the README's "The limit"). It is the one speed the preset texts quote.
+const InceptionImagesPerSec = 75
+
+// paperTimes are estimates, not measurements, of the paper presets' wall time (CIFAR-10, the
+// paper's schedule); table1-*-paper rows share one.
+var paperTimes = map[string]string{
+	"fig1a-paper":   "days on a 2-core CPU; hours on a GPU",
+	"fig1bc-paper":  "weeks on a 2-core CPU; days on a GPU",
+	"fig2b-paper":   "days on a 2-core CPU; hours on a GPU",
+	"filters-paper": "about a day on a 2-core CPU",
+	"table1-paper":  "hours to days on a 2-core CPU",
+}
+
+// expectedTime is a preset's expected wall time in words, from quickSeconds for the quick tier
+// and paperTimes for the paper tier: the one source of every preset's ExpectedTime.
+func expectedTime(id string) string {
+	if strings.HasSuffix(id, "-quick") {
+		return quickTime(id)
+	}
+	if strings.HasPrefix(id, "table1-") {
+		id = "table1-paper"
+	}
+	if t, ok := paperTimes[id]; ok {
+		return t
+	}
+	return "not estimated yet"
 }
 
 // quickTime says how long a quick preset took on the reference machine.
