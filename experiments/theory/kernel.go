@@ -358,7 +358,7 @@ func accuracy(fit []float64, labels []uint8, c int) float64 {
 }
 
 // argmax returns the index of the largest value (the first on ties).
-func argmax[T float32 | float64](v []T) int {
+func argmax[T tfgraph.Float](v []T) int {
 	best := 0
 	for i, x := range v {
 		if x > v[best] {

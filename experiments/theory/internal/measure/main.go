@@ -15,6 +15,8 @@ import (
 	"math"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"time"
 
 	"rethink/experiments/data"
@@ -32,6 +34,10 @@ func main() {
 	switch os.Args[1] {
 	case "kernel":
 		err = kernel(ctx, os.Args[2:])
+	case "minnorm":
+		err = minnorm(ctx, os.Args[2:])
+	case "theorem1":
+		err = theorem1(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -138,4 +144,71 @@ func kernel(ctx context.Context, args []string) error {
 	enc := json.NewEncoder(os.Stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+func theorem1(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("theorem1", flag.ExitOnError)
+	ns := fs.String("n", "1000", "training images, comma-separated for a curve")
+	testN := fs.Int("test", -1, "test images (-1: all 10,000)")
+	mode := fs.String("mode", "", "randomization: random-labels, gaussian, ... (empty: true labels)")
+	var cfg theory.Theorem1Config
+	outputs := fs.String("outputs", "scalar", "scalar or one-hot")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the direction")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Outputs = theory.Outputs(*outputs)
+	var rows []map[string]any
+	for _, f := range strings.Split(*ns, ",") {
+		n, err := strconv.Atoi(f)
+		if err != nil {
+			return err
+		}
+		train, test, err := mnist(n, *testN, *mode, 1)
+		if err != nil {
+			return err
+		}
+		res, err := theory.Theorem1Set(ctx, train, test, 10, cfg, progress())
+		if err != nil {
+			return err
+		}
+		rows = append(rows, map[string]any{
+			"n": res.N, "weights": res.Weights, "2n+d": res.TwoNPlusD, "outputs": res.Outputs,
+			"train_acc64": res.Float64.TrainAcc, "train_acc32": res.Float32.TrainAcc,
+			"test_acc64": res.Float64.TestAcc, "test_acc32": res.Float32.TestAcc,
+			"max_residual64": res.Float64.MaxResidual, "max_residual32": res.Float32.MaxResidual,
+			"min_gap": res.MinGap, "min_gap_pair": res.MinGapPair, "z_range": res.ProjectionRange,
+			"build_s": res.BuildTime.Seconds(), "eval_s": res.EvalTime.Seconds(),
+		})
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rows)
+}
+
+func minnorm(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("minnorm", flag.ExitOnError)
+	n := fs.Int("n", 300, "training images")
+	mode := fs.String("mode", "", "randomization: random-labels, gaussian, ... (empty: true labels)")
+	var cfg theory.MinNormConfig
+	fs.IntVar(&cfg.Features, "features", 0, "random ReLU features (0: raw pixels)")
+	fs.IntVar(&cfg.Epochs, "epochs", 0, "epochs")
+	fs.IntVar(&cfg.Batch, "batch", 0, "batch size")
+	fs.Float64Var(&cfg.LearningRate, "lr", 0, "learning rate (0: 1/max ||x||^2)")
+	fs.Float64Var(&cfg.Momentum, "momentum", 0, "momentum")
+	fs.Float64Var(&cfg.StartScale, "start", 0, "std of a Gaussian start (0: zero)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	train, _, err := mnist(*n, 0, *mode, 1)
+	if err != nil {
+		return err
+	}
+	res, err := theory.MinNorm(ctx, train, 10, cfg, progress())
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(os.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(res)
 }
