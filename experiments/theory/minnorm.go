@@ -57,8 +57,8 @@ type MinNormResult struct {
 	// along the slowest direction shrinks by about 1 - lr*GramMin per pass over the data, so
 	// their ratio says how many epochs the distance needs.
 	GramMax, GramMin float64
-	Curve         []MinNormEpoch
-	Time          time.Duration
+	Curve            []MinNormEpoch
+	Time             time.Duration
 }
 
 // MinNorm trains the linear model f(x) = x W (no bias) by SGD in TensorFlow on the one-hot
