@@ -133,21 +133,23 @@ func (k *RBFKernel) build(root *op.Scope) {
 	ms := root.SubScope("matvec")
 	k.vFeed = op.Placeholder(ms.SubScope("feed"), tf.Float, op.PlaceholderShape(tf.MakeShape(n, -1)))
 	parts := op.SplitV(ms, k.vFeed, op.Const(ms.SubScope("sizes"), k.sizes), op.Const(ms.SubScope("axis"), int32(0)), int64(nb))
-	outs := make([]tf.Output, nb)
+	// Both products of an off-diagonal tile are made one after the other, so that the second
+	// finds the tile in cache when the executor runs them in order.
+	terms := make([][]tf.Output, nb)
 	for i := range nb {
-		s := ms.SubScope(fmt.Sprintf("row%d", i))
-		terms := make([]tf.Output, 0, nb)
-		for j := range nb {
-			ss := s.SubScope("mm")
-			if j <= i {
-				terms = append(terms, op.MatMul(ss, tiles[i][j].Value, parts[j]))
-			} else {
-				terms = append(terms, op.MatMul(ss, tiles[j][i].Value, parts[j], op.MatMulTransposeA(true)))
+		for j := 0; j <= i; j++ {
+			s := ms.SubScope(fmt.Sprintf("t%d_%d", i, j))
+			terms[i] = append(terms[i], op.MatMul(s, tiles[i][j].Value, parts[j]))
+			if j < i {
+				terms[j] = append(terms[j], op.MatMul(s.SubScope("transposed"), tiles[i][j].Value, parts[i], op.MatMulTransposeA(true)))
 			}
 		}
-		outs[i] = terms[0]
-		if len(terms) > 1 {
-			outs[i] = op.AddN(s, terms)
+	}
+	outs := make([]tf.Output, nb)
+	for i := range nb {
+		outs[i] = terms[i][0]
+		if len(terms[i]) > 1 {
+			outs[i] = op.AddN(ms.SubScope(fmt.Sprintf("row%d", i)), terms[i])
 		}
 	}
 	if nb == 1 {

@@ -30,7 +30,7 @@ func TestKernelInterpolate_FitsTrain(t *testing.T) {
 				tr = randomLabels(t, train)
 			}
 			var stages []string
-			cfg := KernelConfig{Tol: 1e-4, Eigen: tc.eigen, Block: 128, Threads: 2}
+			cfg := KernelConfig{Tol: 1e-4, FitTol: -1, Eigen: tc.eigen, Block: 128, Threads: 2}
 			res, err := KernelInterpolate(context.Background(), tr, test, 10, cfg, func(done, total int, what string) {
 				if len(stages) == 0 || stages[len(stages)-1] != what && !strings.HasPrefix(what, "conjugate") {
 					stages = append(stages, what)

@@ -99,7 +99,7 @@ func kernel(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.Ridge, "ridge", 0, "ridge lambda")
 	fs.Float64Var(&cfg.Tol, "tol", 0, "relative residual to stop at")
 	fs.IntVar(&cfg.MaxIter, "iters", 0, "maximum iterations")
-	fs.Float64Var(&cfg.FitTol, "fit-tol", 0, "stop at 100% train accuracy and this residual (0: off)")
+	fs.Float64Var(&cfg.FitTol, "fit-tol", 0, "stop at 100% train accuracy and this residual (0: 1e-2, -1: off)")
 	fs.IntVar(&cfg.Eigen, "eigen", 0, "eigenvectors in the preconditioner (-1: none)")
 	fs.IntVar(&cfg.Block, "block", 0, "tile size")
 	fs.IntVar(&cfg.Threads, "threads", 0, "TensorFlow threads")
