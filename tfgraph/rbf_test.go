@@ -88,3 +88,39 @@ func TestRBFKernelBytes(t *testing.T) {
 		t.Errorf("RBFKernelBytes = %d, want %d", got, want)
 	}
 }
+
+// TestLowRank_Apply compares r + V diag(s) V^T r with a direct computation.
+func TestLowRank_Apply(t *testing.T) {
+	const n, k, c = 9, 3, 2
+	rng := rand.New(rand.NewPCG(5, 6))
+	v, s, r := make([]float32, n*k), make([]float32, k), make([]float32, n*c)
+	for _, xs := range [][]float32{v, s, r} {
+		for i := range xs {
+			xs[i] = float32(rng.NormFloat64())
+		}
+	}
+	l, err := NewLowRank(v, n, k, s, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	got, err := l.Apply(r, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		for j := range c {
+			want := float64(r[i*c+j])
+			for a := range k {
+				var proj float64
+				for m := range n {
+					proj += float64(v[m*k+a]) * float64(r[m*c+j])
+				}
+				want += float64(v[i*k+a]) * float64(s[a]) * proj
+			}
+			if math.Abs(float64(got[i*c+j])-want) > 1e-4*(1+math.Abs(want)) {
+				t.Fatalf("z[%d,%d] = %v, want %v", i, j, got[i*c+j], want)
+			}
+		}
+	}
+}

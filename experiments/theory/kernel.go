@@ -37,6 +37,10 @@ type KernelConfig struct {
 	// Eigen is the number of top eigenvectors of K in the preconditioner (0: DefaultKernelEigen;
 	// negative: none, plain conjugate gradients).
 	Eigen int `json:"eigen,omitempty"`
+	// EigenOversample extra columns (0: DefaultEigenOversample) and EigenIters products
+	// (0: DefaultEigenIters) shape the subspace iteration that finds the eigenvectors.
+	EigenOversample int `json:"eigen_oversample,omitempty"`
+	EigenIters      int `json:"eigen_iters,omitempty"`
 	// Block is the tile size of the kernel matrix (0: DefaultKernelBlock).
 	Block int `json:"block,omitempty"`
 	// Threads bounds TensorFlow's thread pools (0: TensorFlow's default, one per core).
@@ -60,10 +64,9 @@ const (
 	// bandwidthSample is the number of images whose pairwise distances give the median.
 	bandwidthSample = 1000
 	// predictChunk is the number of images per kernel prediction call.
-	predictChunk = 1000
-	// eigenOversample and eigenIters shape the subspace iteration of the preconditioner.
-	eigenOversample = 20
-	eigenIters      = 2
+	predictChunk           = 1000
+	DefaultEigenOversample = 20
+	DefaultEigenIters      = 2
 )
 
 func (c KernelConfig) withDefaults() KernelConfig {
@@ -81,6 +84,12 @@ func (c KernelConfig) withDefaults() KernelConfig {
 	}
 	if c.Eigen == 0 {
 		c.Eigen = DefaultKernelEigen
+	}
+	if c.EigenOversample == 0 {
+		c.EigenOversample = DefaultEigenOversample
+	}
+	if c.EigenIters == 0 {
+		c.EigenIters = DefaultEigenIters
 	}
 	if c.Block == 0 {
 		c.Block = DefaultKernelBlock
@@ -135,8 +144,8 @@ func KernelMemory(n, d, c, testN int, cfg KernelConfig) int64 {
 	need += 4 * int64(n+testN) * int64(d) * 2 // images in Go and one copy in flight
 	need += 8 * n64 * int64(c) * 8            // x, r, z, p, q, fit, y and a float32 pair
 	if cfg.Eigen > 0 {
-		l := int64(min(cfg.Eigen+eigenOversample, n))
-		need += n64 * l * (8*3 + 4*2) // Q, KQ, vectors; float32 in and out
+		l := int64(min(cfg.Eigen+cfg.EigenOversample, n))
+		need += n64 * l * (8*3 + 4*3) // Q, KQ, vectors; float32 in and out; TensorFlow's copy
 	}
 	need += 4 * b * b * 4                         // tiles being computed
 	need += 4 * int64(predictChunk) * n64 / 4 * 2 // prediction tiles in flight (a quarter of a chunk x n, twice)
@@ -207,7 +216,7 @@ func KernelInterpolate(ctx context.Context, train, test data.Set, classes int, c
 	var pre *spectral
 	if cfg.Eigen > 0 && n > 2*cfg.Eigen {
 		start = time.Now()
-		vecs, vals, err := topEigen(ctx, op, n, cfg.Eigen, eigenOversample, eigenIters, cfg.Seed, func(done, total int) {
+		vecs, vals, err := topEigen(ctx, op, n, cfg.Eigen, cfg.EigenOversample, cfg.EigenIters, cfg.Seed, func(done, total int) {
 			progress.report(done, total, "eigenvectors for the preconditioner")
 		})
 		if err != nil {
@@ -219,6 +228,12 @@ func KernelInterpolate(ctx context.Context, train, test data.Set, classes int, c
 			shifted[i] = v + cfg.Ridge
 		}
 		pre = newSpectral(vecs, shifted, n)
+		if pre != nil {
+			if err := pre.useTensorFlow(cfg.Threads); err != nil {
+				return nil, err
+			}
+			defer pre.close()
+		}
 		res.EigenTime = time.Since(start)
 	}
 

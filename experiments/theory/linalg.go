@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/lapack64"
+
+	"rethink/tfgraph"
 )
 
 // symOp applies a symmetric positive semi-definite n x n matrix to c columns at once: v and the
@@ -72,14 +74,50 @@ type spectral struct {
 	v     []float64 // n x k row-major
 	scale []float64 // tau/lam_i - 1
 	tmp   []float64 // k x c
+	// tf, when set, applies the update in TensorFlow (float32), much faster than gonum's
+	// pure-Go products for n in the tens of thousands.
+	tf        *tfgraph.LowRank
+	in32, o32 []float32
+}
+
+// useTensorFlow uploads the eigenvectors into TensorFlow; apply then runs there. Close
+// releases them.
+func (p *spectral) useTensorFlow(threads int) error {
+	l, err := tfgraph.NewLowRank(toFloat32(p.v, nil), p.n, p.k, toFloat32(p.scale, nil), threads)
+	if err != nil {
+		return err
+	}
+	p.tf = l
+	return nil
+}
+
+// close releases the TensorFlow copy, if any.
+func (p *spectral) close() {
+	if p != nil && p.tf != nil {
+		p.tf.Close()
+		p.tf = nil
+	}
 }
 
 // apply sets z = M^-1 r for c columns (n x c row-major).
-func (p *spectral) apply(r, z []float64, c int) {
-	copy(z, r)
+func (p *spectral) apply(r, z []float64, c int) error {
 	if p == nil || p.k == 0 {
-		return
+		copy(z, r)
+		return nil
 	}
+	if p.tf != nil {
+		p.in32 = toFloat32(r, p.in32)
+		out, err := p.tf.Apply(p.in32, c, p.o32)
+		if err != nil {
+			return err
+		}
+		p.o32 = out
+		for i, v := range out {
+			z[i] = float64(v)
+		}
+		return nil
+	}
+	copy(z, r)
 	if cap(p.tmp) < p.k*c {
 		p.tmp = make([]float64, p.k*c)
 	}
@@ -91,6 +129,7 @@ func (p *spectral) apply(r, z []float64, c int) {
 		}
 	}
 	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(p.v, p.n, p.k), general(t, p.k, c), 1, general(z, p.n, c))
+	return nil
 }
 
 // topEigen estimates the k largest eigenpairs of op (n x n) by subspace iteration: a Gaussian
@@ -199,7 +238,9 @@ func pcg(ctx context.Context, op symOp, y []float64, n, c int, ridge float64, m 
 	x = make([]float64, n*c)
 	r := append([]float64(nil), y...)
 	z := make([]float64, n*c)
-	m.apply(r, z, c)
+	if err := m.apply(r, z, c); err != nil {
+		return x, 0, err
+	}
 	p := append([]float64(nil), z...)
 	fit := make([]float64, n*c)
 	var buf, out []float32
@@ -242,7 +283,9 @@ func pcg(ctx context.Context, op symOp, y []float64, n, c int, ridge float64, m 
 				r[i*c+j] -= alpha[j] * q[i*c+j]
 			}
 		}
-		m.apply(r, z, c)
+		if err := m.apply(r, z, c); err != nil {
+			return x, it, err
+		}
 		rzNew := colDots(r, z, n, c)
 		rr := colDots(r, r, n, c)
 		var total float64

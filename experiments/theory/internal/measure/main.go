@@ -102,6 +102,8 @@ func kernel(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.FitTol, "fit-tol", 0, "stop at 100% train accuracy and this residual (0: 1e-2, -1: off)")
 	fs.IntVar(&cfg.Eigen, "eigen", 0, "eigenvectors in the preconditioner (-1: none)")
 	fs.IntVar(&cfg.Block, "block", 0, "tile size")
+	fs.IntVar(&cfg.EigenOversample, "oversample", 0, "extra columns of the subspace iteration")
+	fs.IntVar(&cfg.EigenIters, "eigen-iters", 0, "power iterations of the subspace iteration")
 	fs.IntVar(&cfg.Threads, "threads", 0, "TensorFlow threads")
 	fs.IntVar(&cfg.EvalEvery, "eval-every", 0, "test error every k iterations")
 	fs.Int64Var(&cfg.MemoryLimit, "mem", 0, "memory limit in bytes (0: MemAvailable - 1 GiB)")
