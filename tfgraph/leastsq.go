@@ -64,7 +64,7 @@ func NewLeastSquares(x []float32, n, d int, y []float32, k int, w0 []float32, lr
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: build least squares: %w", err)
 	}
-	sess, _, _, err := openSession(g, "cpu", threads)
+	sess, _, _, err := openSession(g, "cpu", threads, "", 0)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func NewLowRank(v []float32, n, k int, s []float32, threads int) (*LowRank, erro
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: build low-rank update: %w", err)
 	}
-	sess, _, _, err := openSession(g, "cpu", threads)
+	sess, _, _, err := openSession(g, "cpu", threads, "", 0)
 	if err != nil {
 		return nil, err
 	}

@@ -76,7 +76,7 @@ func NewRBFKernel(x []float32, n, d int, sigma float64, block, threads int) (*RB
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: build rbf kernel: %w", err)
 	}
-	sess, _, device, err := openSession(g, "cpu", threads)
+	sess, _, device, err := openSession(g, "cpu", threads, "", 0)
 	if err != nil {
 		return nil, err
 	}

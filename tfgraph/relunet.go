@@ -52,7 +52,7 @@ func NewTwoLayerReLU[T Float](a, b, w []T, d, n, outputs, threads int) (*TwoLaye
 	if err != nil {
 		return nil, fmt.Errorf("tfgraph: build two-layer ReLU: %w", err)
 	}
-	sess, _, _, err := openSession(g, "cpu", threads)
+	sess, _, _, err := openSession(g, "cpu", threads, "", 0)
 	if err != nil {
 		return nil, err
 	}
