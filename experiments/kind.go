@@ -145,3 +145,8 @@ func CreateRunFolder(opts Options, cfg Config) (string, error) {
 	}
 	return dir, WriteJSON(filepath.Join(dir, "config.json"), cfg)
 }
+
+// LockRunFolder takes the lock a live run holds on its folder (so that ReadRun reads the folder
+// as running, not killed, while the run goes): a kind calls it right after CreateRunFolder and
+// calls release when it has written its summary.
+func LockRunFolder(dir string) (release func(), err error) { return lockRun(dir) }

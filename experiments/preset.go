@@ -230,7 +230,7 @@ func Presets() []Preset {
 		paperF.Runs = append(paperF.Runs, paperRun(m.name, alexnet, lrOf(alexnet), m.mode, 0))
 	}
 	ps = append(ps, quickF, paperF)
-	return ps
+	return append(ps, registeredPresets()...) // presets of other packages (RegisterPresets)
 }
 
 // table1Row is one row of the paper's Table 1.
