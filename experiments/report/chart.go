@@ -37,6 +37,10 @@ type Chart struct {
 	Empty string
 	// XFromZero and YFromZero start the axes at 0.
 	XFromZero, YFromZero bool
+	// LogX and LogY draw an axis on a log scale (points at or below zero are left out).
+	LogX, LogY bool
+	// Grid, when not nil, is drawn as a heat map (rows top to bottom, see addGrid in theory.go).
+	Grid [][]float64
 }
 
 // finite reports whether v is neither NaN nor infinite; gonum/plot rejects both.
@@ -103,6 +107,7 @@ func (c Chart) build(st Style) *plot.Plot {
 	for _, s := range c.Series {
 		drawn = c.addSeries(p, s, st.color(s.Color)) || drawn
 	}
+	drawn = c.addGrid(p) || drawn
 	if c.YMax > c.YMin {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
@@ -112,6 +117,7 @@ func (c Chart) build(st Style) *plot.Plot {
 	if c.YFromZero {
 		p.Y.Min = 0
 	}
+	c.logAxes(p, drawn) // after the ranges: a log axis drops their zeros
 	if !drawn {
 		c.addEmptyNote(p, st)
 	}
@@ -134,7 +140,7 @@ func paint(p *plot.Plot, st Style) {
 // addSeries adds the line of s (with its glyphs and its fit mark) to p and reports whether s
 // had a point to draw.
 func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
-	pts := clean(s.X, s.Y)
+	pts := c.positive(clean(s.X, s.Y))
 	if len(pts) == 0 {
 		return false
 	}
