@@ -16,6 +16,7 @@ import (
 
 	"rethink/experiments"
 	"rethink/experiments/report"
+	"rethink/experiments/theory"
 	"rethink/tfgraph"
 )
 
@@ -264,10 +265,16 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	sum, err := experiments.Run(ctx, c, opts, events)
 	close(events)
 	<-done
+	if h := theory.Headline(c.KindName(), sum.Details); h != "" {
+		fmt.Printf("\r      %s\n", strings.ReplaceAll(h, "\n  ", "\n      "))
+	}
 	if dir != "" {
 		if cerr := report.WriteRunCurves(dir); cerr != nil {
 			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
 		}
+	}
+	if errors.Is(err, context.Canceled) && c.KindName() != experiments.KindSGD {
+		return sum, fmt.Errorf("cancelled; the run's folder keeps what it had (a %s run cannot be resumed)", c.KindName())
 	}
 	if errors.Is(err, context.Canceled) {
 		return sum, fmt.Errorf("cancelled; the run's folder keeps what it had: continue it with rethink run --resume DIR")
@@ -324,7 +331,11 @@ func printSummaries(sums []experiments.Summary, p experiments.Preset) {
 			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
 	}
 	if len(p.Paper) > 0 {
-		fmt.Fprintln(tw, "\npaper (CIFAR-10)\ttrain acc\ttest acc")
+		data := "CIFAR-10"
+		if p.Group == theory.PresetGroup {
+			data = "MNIST"
+		}
+		fmt.Fprintf(tw, "\npaper (%s)\ttrain acc\ttest acc\n", data)
 		for _, r := range p.Paper {
 			fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\n", r.Row, r.Train, r.Test)
 		}

@@ -22,9 +22,17 @@ func (b *progressBar) handle(e experiments.Event, i, n int) {
 	switch e := e.(type) {
 	case experiments.Started:
 		b.started = e
+		what := e.Config.Model.String()
+		if k := e.Config.KindName(); k != experiments.KindSGD {
+			what = "kind " + k // its model is not Config.Model
+		}
 		fmt.Fprintf(b.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f\n      %s\n",
-			i, n, e.Config.Name, e.Config.Model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, e.Dir)
+			i, n, e.Config.Name, what, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, e.Dir)
 	case experiments.StepProgress:
+		if e.Stage != "" { // a kind with stages of its own: no epochs, losses or images/s
+			fmt.Fprintf(b.w, "\r      %s: %d/%d  ETA %s%s", e.Stage, e.Step, e.TotalSteps, e.ETA.Round(time.Second), strings.Repeat(" ", 10))
+			return
+		}
 		frac := float64(e.Step) / float64(max(e.TotalSteps, 1))
 		const width = 30
 		done := int(frac * width)

@@ -518,11 +518,9 @@ func runKernel(ctx context.Context, cfg experiments.Config, opts experiments.Opt
 			return err
 		}
 		est := KernelMemory(train.N, train.ImageSize(), classes, test.N, s)
-		var warn []string
-		warn = append(warn, fmt.Sprintf("kernel interpolation of %d images needs about %s of memory", train.N, formatBytes(est)))
-		ws := s.withDefaults()
 		r.send(experiments.Started{Config: cfg, Dir: r.dir, Params: int64(train.N * classes), Device: "CPU", TrainSize: train.N, TestSize: test.N,
-			FlipRate: flip, TotalSteps: ws.MaxIter, Warnings: warn})
+			FlipRate: flip, TotalSteps: s.withDefaults().MaxIter})
+		r.progress()(0, 1, fmt.Sprintf("memory check: about %s needed", formatBytes(est)))
 		r.sum.TrainSize, r.sum.TestSize, r.sum.Params, r.sum.FlipRate = train.N, test.N, int64(train.N*classes), flip
 		res, err := KernelInterpolate(ctx, train, test, classes, s, r.progress())
 		if err != nil {
@@ -556,4 +554,43 @@ func runKernel(ctx context.Context, cfg experiments.Config, opts experiments.Opt
 		return errors.Join(r.details(det),
 			writeCSV(filepath.Join(r.dir, "kernel.csv"), []string{"iter", "residual", "train_acc", "test_acc", "seconds"}, csvRows))
 	})
+}
+
+// Headline is one line of a run's headline numbers from its summary details, for the command
+// line ("" when there are none or they cannot be read).
+func Headline(kind string, details json.RawMessage) string {
+	if len(details) == 0 {
+		return ""
+	}
+	switch kind {
+	case KindTheorem1:
+		var d Theorem1Details
+		if json.Unmarshal(details, &d) != nil || len(d.Points) == 0 {
+			return ""
+		}
+		var parts []string
+		for _, p := range d.Points {
+			parts = append(parts, fmt.Sprintf("n=%d: %d weights (2n+d=%d), train %.1f%% (float64) / %.1f%% (float32), residual %.2g / %.2g, min gap %.2g",
+				p.N, p.Weights, p.TwoNPlusD, 100*p.TrainAcc64, 100*p.TrainAcc32, p.MaxResidual64, p.MaxResidual32, p.MinGap))
+		}
+		return strings.Join(parts, "\n  ")
+	case KindMinNorm:
+		var d MinNormDetails
+		if json.Unmarshal(details, &d) != nil || len(d.Curve) == 0 {
+			return ""
+		}
+		l := d.Curve[len(d.Curve)-1]
+		return fmt.Sprintf("n=%d, d=%d: after %d epochs distance to W* %.2e, to W*+null part of start %.2e, loss %.2e, ||W|| %.4g (||W*|| %.4g)",
+			d.N, d.D, l.Epoch, l.Dist, l.DistPredicted, l.Loss, l.Norm, d.NormStar)
+	case KindKernel:
+		var d KernelDetails
+		if json.Unmarshal(details, &d) != nil {
+			return ""
+		}
+		return fmt.Sprintf("n=%d: test error %.2f%% (paper %.1f%% at n=60,000), train %.2f%%, residual %.2e after %d iterations (%s), sigma %.3g, "+
+			"memory estimate %s, peak RSS %s, %.0fs kernel + %.0fs eigen + %.0fs CG + %.0fs test",
+			d.N, d.TestError, PaperKernelTestError, 100*d.TrainAcc, d.Residual, d.Iterations, d.Stop, d.Bandwidth,
+			formatBytes(d.MemoryEstimate), formatBytes(d.PeakRSS), d.KernelSeconds, d.EigenSeconds, d.SolveSeconds, d.PredictSeconds)
+	}
+	return ""
 }
