@@ -39,6 +39,9 @@ func (b *progressBar) handle(e experiments.Event, i, n int) {
 		fmt.Fprintf(b.w, "\r      [%s%s] step %d/%d  epoch %d  loss %.4f  %.0f img/s  ETA %s   ",
 			strings.Repeat("=", done), strings.Repeat(" ", width-done), e.Step, e.TotalSteps, e.Epoch, e.Loss, e.ImagesPerSec, e.ETA.Round(time.Second))
 	case experiments.EpochDone:
+		if b.started.Config.KindName() != experiments.KindSGD {
+			return // other kinds' rows are not epochs of training; their headline follows the run
+		}
 		// Small subsets finish many epochs a second: print at most one epoch line a second.
 		if time.Since(b.lastEpoch) < time.Second {
 			return

@@ -73,7 +73,7 @@ func theorem1Figures(runs []Run) Figures {
 	res := Chart{Title: "Theorem 1: largest residual |c(x_i) - y_i| against n", XLabel: "n (training images)",
 		YLabel: "residual, gap (log)", LogX: true, LogY: true, Scatter: true, Empty: waitNote}
 	acc := Chart{Title: "Theorem 1: training accuracy of the closed-form network", XLabel: "n (training images)",
-		YLabel: "accuracy", LogX: true, Scatter: true, YMin: 0, YMax: 1.05, Empty: waitNote}
+		YLabel: "accuracy %", LogX: true, Scatter: true, YMin: 0, YMax: 105, Empty: waitNote}
 	pic := Chart{Title: "The triangular matrix A_ij = ReLU(z_i - b_j), sorted", XLabel: "j (threshold)", YLabel: "i (image)", Empty: waitNote}
 	for k, d := range dets {
 		name := runs[idx[k]].Label()
@@ -81,7 +81,7 @@ func theorem1Figures(runs []Run) Figures {
 		for _, p := range d.Points {
 			n = append(n, float64(p.N))
 			r32, r64, gap = append(r32, p.MaxResidual32), append(r64, p.MaxResidual64), append(gap, p.MinGap)
-			a32, a64 = append(a32, p.TrainAcc32), append(a64, p.TrainAcc64)
+			a32, a64 = append(a32, 100*p.TrainAcc32), append(a64, 100*p.TrainAcc64)
 		}
 		c := 3 * k
 		res.Series = append(res.Series,
@@ -160,8 +160,8 @@ func kernelFigures(runs []Run) Figures {
 		XLabel: "n (training images)", YLabel: "test error (%)", LogX: true, Scatter: true, YFromZero: true, Empty: waitNote}
 	resid := Chart{Title: "Conjugate gradients: relative residual ||Y - K alpha|| / ||Y||", XLabel: "iteration",
 		YLabel: "relative residual (log)", LogY: true, Empty: waitNote}
-	train := Chart{Title: "Training accuracy of K alpha per iteration", XLabel: "iteration", YLabel: "accuracy",
-		YMin: 0, YMax: 1.05, Empty: waitNote}
+	train := Chart{Title: "Training accuracy of K alpha per iteration", XLabel: "iteration", YLabel: "accuracy %",
+		YMin: 0, YMax: 105, Empty: waitNote}
 	times := Chart{Title: "Wall time of the solve against n (kernel matrix, preconditioner, CG, test)", XLabel: "n (training images)",
 		YLabel: "seconds", LogX: true, Scatter: true, YFromZero: true, Empty: waitNote}
 	// Runs with the same labels and ridge make one curve against n.
@@ -176,7 +176,7 @@ func kernelFigures(runs []Run) Figures {
 		name := r.Label()
 		var it, re, tr []float64
 		for _, p := range d.Curve {
-			it, re, tr = append(it, float64(p.Iter)), append(re, p.Residual), append(tr, p.TrainAcc)
+			it, re, tr = append(it, float64(p.Iter)), append(re, p.Residual), append(tr, 100*p.TrainAcc)
 		}
 		resid.Series = append(resid.Series, Series{Name: name, Color: k, X: it, Y: re, Mark: math.NaN()})
 		train.Series = append(train.Series, Series{Name: name, Color: k, X: it, Y: tr, Mark: math.NaN()})
@@ -233,11 +233,11 @@ func (c Chart) logAxes(p *plot.Plot, drawn bool) {
 		return
 	}
 	if c.LogX {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: 1}
 		p.X.Min = math.Max(p.X.Min, math.SmallestNonzeroFloat64)
 	}
 	if c.LogY {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: 1}
 		if p.Y.Min <= 0 {
 			p.Y.Min = math.SmallestNonzeroFloat64
 		}
