@@ -48,8 +48,8 @@ func TestKernelInterpolate_FitsTrain(t *testing.T) {
 			if res.TestAcc < tc.minTest || res.TestAcc > tc.maxTest {
 				t.Errorf("test accuracy %v, want in [%v, %v]", res.TestAcc, tc.minTest, tc.maxTest)
 			}
-			if want := 0.5 * MedianDistance(tr, bandwidthSample, 0); math.Abs(res.Bandwidth-want) > 1e-9 {
-				t.Errorf("bandwidth %v, want half the median distance %v", res.Bandwidth, want)
+			if want := 0.5 * res.MedianDistance; !(res.MedianDistance > 1) || math.Abs(res.Bandwidth-want) > 1e-9 {
+				t.Errorf("bandwidth %v, want half the median distance %v", res.Bandwidth, res.MedianDistance)
 			}
 			if tc.eigen >= 0 && len(res.Eigenvalues) != DefaultKernelEigen {
 				t.Errorf("%d eigenvalues, want %d", len(res.Eigenvalues), DefaultKernelEigen)
