@@ -94,10 +94,10 @@ func theorem1Figures(runs []Run) Figures {
 		if pic.Grid == nil && d.Picture != nil {
 			pic.Grid = d.Picture
 			last := d.Points[0]
-			pic.Title = fmt.Sprintf("A_ij = ReLU(z_i - b_j) for n = %d (%s weights = 2n + d = %s), %dx%d blocks",
-				d.PictureN, thousandsInt(last.Weights), thousandsInt(last.TwoNPlusD), len(d.Picture), len(d.Picture))
+			pic.Title = fmt.Sprintf("A_ij = ReLU(z_i - b_j), n = %d: %s weights = 2n + d",
+				d.PictureN, thousandsInt(last.Weights))
 			if last.Weights != last.TwoNPlusD {
-				pic.Title = fmt.Sprintf("A_ij = ReLU(z_i - b_j) for n = %d (%s weights with %d outputs; 2n + d = %s)",
+				pic.Title = fmt.Sprintf("A_ij = ReLU(z_i - b_j), n = %d: %s weights (%d outputs; 2n + d = %s)",
 					d.PictureN, thousandsInt(last.Weights), (last.Weights-last.TwoNPlusD)/d.PictureN+1, thousandsInt(last.TwoNPlusD))
 			}
 		}
@@ -112,8 +112,20 @@ func theorem1Figures(runs []Run) Figures {
 	contrast := AccuracyChart(sgd)
 	contrast.Title = "SGD on the same kind of labels: an MLP of about the same size"
 	contrast.Empty = "no SGD run in this experiment"
-	if len(sgd) == 0 {
-		contrast = Chart{Title: "Theorem 1: training accuracy against n", Empty: "no SGD run in this experiment"}
+	if len(sgd) == 0 { // no contrast: the test accuracy against n instead
+		contrast = Chart{Title: "Theorem 1: test accuracy against n (chance: 10%)", XLabel: "n (training images)", YLabel: "accuracy %",
+			LogX: true, Scatter: true, YMin: 0, YMax: 105, Empty: waitNote}
+		for k, d := range dets {
+			var n, t32, t64 []float64
+			for _, p := range d.Points {
+				if p.TestAcc64 >= 0 {
+					n, t32, t64 = append(n, float64(p.N)), append(t32, 100*p.TestAcc32), append(t64, 100*p.TestAcc64)
+				}
+			}
+			name := runs[idx[k]].Label()
+			contrast.Series = append(contrast.Series, Series{Name: name + ": float32", Color: 3 * k, X: n, Y: t32, Mark: math.NaN()},
+				Series{Name: name + ": float64", Color: 3*k + 1, X: n, Y: t64, Mark: math.NaN()})
+		}
 	}
 	return Figures{Loss: res, Accuracy: pic, Sweep: true, Fit: acc, TestError: contrast,
 		Names: &[4]string{"theorem1-residual", "theorem1-matrix", "theorem1-accuracy", "theorem1-sgd-contrast"}}
