@@ -217,7 +217,7 @@ func kernelFigures(runs []Run) Figures {
 		times.Series = append(times.Series, Series{Name: name, Color: i, X: x, Y: t, Mark: math.NaN()})
 	}
 	if len(errN.Series) > 0 {
-		errN.Series = append(errN.Series, Series{Name: "paper (Zhang et al. 2017)", Color: 1, X: []float64{60000},
+		errN.Series = append(errN.Series, Series{Name: "paper (Zhang et al. 2017)", Color: 8, X: []float64{60000},
 			Y: []float64{theory.PaperKernelTestError}, Mark: math.NaN()})
 	}
 	return Figures{Loss: errN, Accuracy: resid, Sweep: true, Fit: train, TestError: times,
