@@ -29,8 +29,8 @@ func theoryRun(kind, name string, mode data.Mode, n, testN int, settings any) ex
 	return c
 }
 
-// Presets are the explanations of the paper's Sections 4 and 5 (group "Explanations"). Times
-// were measured on the reference machine (2 cores of an Intel Xeon with AVX-512/AMX).
+// Presets are the explanations of the paper's Sections 4 and 5 (group "Explanations"). The
+// quick tier's times were measured in the app on 2 cores of an Intel Xeon (AVX-512/AMX).
 func Presets() []experiments.Preset {
 	var ps []experiments.Preset
 
@@ -49,7 +49,7 @@ func Presets() []experiments.Preset {
 			"and, for true labels, one output per class (d + 11n weights). The SGD contrast is MLP 1x4 (3,190 weights) for up to 100 epochs.",
 		PaperNote: "Theorem 1: there is a two-layer ReLU network with 2n + d weights that can represent any function on a sample of " +
 			"size n in d dimensions (here 2n + d = 2,784).",
-		ExpectedTime: "about 30 s on 2 cores",
+		ExpectedTime: "15 s on 2 CPU cores (6 s from the command line)",
 		Runs: []experiments.Config{
 			theoryRun(KindTheorem1, "random labels, one output (2n + d weights)", data.RandomLabels, n, 2000, Theorem1Settings{}),
 			theoryRun(KindTheorem1, "true labels, one output per class", data.TrueLabels, n, 2000,
@@ -62,7 +62,7 @@ func Presets() []experiments.Preset {
 		Description:  "The largest residual |c(x_i) - y_i| of Theorem 1's network against n, 100 to 20,000 random labels, in float32 and float64, beside the smallest gap between sorted projections.",
 		Departures:   "MNIST's first n training images, random labels, one output; 1,000 test images.",
 		PaperNote:    "The theorem is exact arithmetic: the gaps between the sorted projections shrink like 1/n^2, and the triangular solve multiplies rounding errors by their inverses.",
-		ExpectedTime: "about 30 s on 2 cores",
+		ExpectedTime: "7 s on 2 CPU cores",
 		Runs: []experiments.Config{theoryRun(KindTheorem1, "random labels, n = 100 to 20,000", data.RandomLabels, 0, 1000,
 			Theorem1Settings{Sizes: []int{100, 200, 500, 1000, 2000, 5000, 10000, 20000}})}})
 
@@ -74,7 +74,7 @@ func Presets() []experiments.Preset {
 		Description:  "Least squares on 100 MNIST images of 784 pixels: SGD from zero converges to the minimum-norm interpolant X^T (X X^T)^-1 y; from a random start it lands on another interpolant, the minimum-norm one plus the start's part in the null space.",
 		Departures:   "Raw pixels of MNIST's first 100 training images, one-hot targets, no bias; SGD with momentum 0.9, batch 10, learning rate 1 / max ||x_i||^2, 1,500 epochs.",
 		PaperNote:    "Section 5: SGD from zero on a linear model stays in the span of the data, so among all interpolants it finds the one of minimum norm.",
-		ExpectedTime: "about 15 s on 2 cores",
+		ExpectedTime: "6 s on 2 CPU cores",
 		Runs: []experiments.Config{
 			theoryRun(KindMinNorm, "from zero", data.TrueLabels, 100, 0, mn),
 			theoryRun(KindMinNorm, "from a random start (std 0.01)", data.TrueLabels, 100, 0, mnStart),
@@ -86,7 +86,7 @@ func Presets() []experiments.Preset {
 		Departures:   "Subsets of MNIST's training images (the paper: all 60,000); bandwidth 0.5 x the median pairwise distance (the paper names none); solved by preconditioned conjugate gradients until 100% training accuracy and a relative residual of 1e-2.",
 		PaperNote:    fmt.Sprintf("Section 5: exact kernel interpolation of all of MNIST on raw pixels gives %.1f%% test error, with no regularization.", PaperKernelTestError),
 		Paper:        []experiments.PaperRow{{Row: "n = 60,000 (paper)", Train: 100, Test: 100 - PaperKernelTestError}},
-		ExpectedTime: "about 1 min on 2 cores"}
+		ExpectedTime: "23 s on 2 CPU cores"}
 	for _, n := range []int{1000, 2000, 5000, 10000} {
 		kq.Runs = append(kq.Runs, theoryRun(KindKernel, fmt.Sprintf("n = %d", n), data.TrueLabels, n, 0, KernelConfig{}))
 	}
@@ -97,7 +97,7 @@ func Presets() []experiments.Preset {
 		Description:  "5,000 MNIST images: exact interpolation, the same with a small ridge term, and random labels (memorized: 100% train, test at chance).",
 		Departures:   "5,000 training images, all 10,000 test images; ridge lambda = 0.1 (the kernel's diagonal is 1).",
 		PaperNote:    "Section 5: regularization does not help the kernel machine much; with random labels it still interpolates.",
-		ExpectedTime: "about 1 min on 2 cores",
+		ExpectedTime: "30 s on 2 CPU cores",
 		Runs: []experiments.Config{
 			theoryRun(KindKernel, "exact", data.TrueLabels, 5000, 0, KernelConfig{}),
 			theoryRun(KindKernel, "ridge 0.1", data.TrueLabels, 5000, 0, KernelConfig{Ridge: 0.1}),
@@ -110,7 +110,7 @@ func Presets() []experiments.Preset {
 		Departures:   "Bandwidth by the median heuristic (the paper names none). The kernel matrix is held once in float32 (its lower triangle, 7.2 GB); the run refuses before allocating when the estimated need exceeds the free memory.",
 		PaperNote:    fmt.Sprintf("Section 5: %.1f%% test error on raw pixels, 0.6%% with a Gabor wavelet transform.", PaperKernelTestError),
 		Paper:        []experiments.PaperRow{{Row: "all 60,000", Train: 100, Test: 100 - PaperKernelTestError}},
-		ExpectedTime: "about 20 min and 10 GB on 2 cores (estimated; see the README)",
+		ExpectedTime: "not yet measured here: the goal is at most 20 min on 2 cores; memory estimate 10.9 GB",
 		Runs:         []experiments.Config{theoryRun(KindKernel, "all 60,000", data.TrueLabels, 0, 0, KernelConfig{})}})
 	return ps
 }
