@@ -41,6 +41,9 @@ func Rows(runs []Run) []Row {
 		train, test := r.FinalAcc()
 		row := Row{Run: r.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: r.Status(),
 			Train: Pct(train), Test: Pct(test), PaperTrain: "–", PaperTest: "–", FitStep: "–", BestTest: Pct(r.BestTest())}
+		if k := r.Config.KindName(); k != "sgd" {
+			row.Model = k // another kind's config carries an unused model
+		}
 		if r.Paper != nil {
 			row.PaperTrain, row.PaperTest = Pct(r.Paper.Train/100), Pct(r.Paper.Test/100)
 		}
