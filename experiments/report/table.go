@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"rethink/experiments"
 )
 
 // Row is one line of the results table, in the form of the paper's Table 1. Accuracies are
@@ -41,7 +43,7 @@ func Rows(runs []Run) []Row {
 		train, test := r.FinalAcc()
 		row := Row{Run: r.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: r.Status(),
 			Train: Pct(train), Test: Pct(test), PaperTrain: "–", PaperTest: "–", FitStep: "–", BestTest: Pct(r.BestTest())}
-		if k := r.Config.KindName(); k != "sgd" {
+		if k := r.Config.KindName(); k != experiments.KindSGD {
 			row.Model = k // another kind's config carries an unused model
 		}
 		if r.Paper != nil {
