@@ -145,6 +145,7 @@ const PaperKernelTestError = 1.2
 // progress events, metrics rows, the final summary and Finished.
 type kindRun struct {
 	ctx      context.Context
+	pause    *experiments.Pause
 	cfg      experiments.Config
 	out      chan<- experiments.Event
 	dir      string
@@ -161,7 +162,7 @@ type kindRun struct {
 // with summary.json and Finished.
 func runKind(ctx context.Context, cfg experiments.Config, opts experiments.Options, out chan<- experiments.Event,
 	settings any, body func(r *kindRun) error) (experiments.Summary, error) {
-	r := &kindRun{ctx: ctx, cfg: cfg, out: out, start: time.Now(), interval: opts.ProgressInterval,
+	r := &kindRun{ctx: ctx, pause: opts.Pause, cfg: cfg, out: out, start: time.Now(), interval: opts.ProgressInterval,
 		sum: experiments.Summary{Name: cfg.Name, Status: experiments.StatusFailed, FitStep: -1, ThresholdStep: -1, BestTestStep: -1}}
 	if r.interval <= 0 {
 		r.interval = 100 * time.Millisecond
@@ -238,9 +239,11 @@ func (r *kindRun) send(e experiments.Event) {
 }
 
 // progress is the Progress of the computation: StepProgress events at most every interval
-// (and at the end of each stage), never blocking the computation.
+// (and at the end of each stage), never blocking the computation, which it holds while
+// Options.Pause is set (the computation then stops at its next check of ctx if cancelled).
 func (r *kindRun) progress() Progress {
 	return func(done, total int, what string) {
+		r.pause.Wait(r.ctx)
 		now := time.Now()
 		stage, _, _ := strings.Cut(what, ":")
 		if stage != r.stage {

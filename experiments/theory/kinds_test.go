@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"rethink/experiments"
 	"rethink/experiments/data"
@@ -238,5 +239,24 @@ func TestPresets_Valid(t *testing.T) {
 		if !ids[id] {
 			t.Errorf("no preset %q", id)
 		}
+	}
+}
+
+// TestKinds_Pause: a run started paused holds until the pause is lifted, then finishes.
+func TestKinds_Pause(t *testing.T) {
+	var pause experiments.Pause
+	pause.Set(true)
+	cfg := experiments.DefaultConfig()
+	cfg.Kind, cfg.TrainSize, cfg.Settings = KindMinNorm, 20, settings(t, MinNormConfig{Epochs: 3, Batch: 10})
+	const hold = 300 * time.Millisecond
+	start := time.Now()
+	time.AfterFunc(hold, func() { pause.Set(false) })
+	sum, err := experiments.Run(context.Background(), cfg, experiments.Options{ResultsDir: t.TempDir(), Pause: &pause,
+		Dataset: smallMNIST(t, 20, 10)}, nil)
+	if err != nil || sum.Status != experiments.StatusDone {
+		t.Fatalf("paused run: %+v, %v", sum, err)
+	}
+	if took := time.Since(start); took < hold {
+		t.Errorf("the run ended after %v, before its pause of %v was lifted", took, hold)
 	}
 }
