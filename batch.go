@@ -13,6 +13,7 @@ import (
 
 	"rethink/experiments"
 	"rethink/experiments/report"
+	"rethink/experiments/theory"
 )
 
 // batch is what one `run` or `sweep` command runs: its configs, one after the other, into the
@@ -285,6 +286,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	sum, err := experiments.Run(ctx, c, opts, events)
 	close(events)
 	<-done
+	if h := theory.Headline(c.KindName(), sum.Details); h != "" {
+		fmt.Printf("      %s\n", strings.ReplaceAll(h, "\n  ", "\n      "))
+	}
 	if dir == "" && opts.ResumeDir != "" && !errors.Is(err, experiments.ErrFinished) {
 		dir = opts.ResumeDir
 	}
@@ -350,7 +354,11 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 		}
 	}
 	if len(p.Paper) > 0 {
-		fmt.Fprintln(tw, "\npaper (CIFAR-10)\ttrain acc\ttest acc")
+		data := "CIFAR-10"
+		if p.Group == theory.PresetGroup {
+			data = "MNIST"
+		}
+		fmt.Fprintf(tw, "\npaper (%s)\ttrain acc\ttest acc\n", data)
 		for _, r := range p.Paper {
 			fmt.Fprintf(tw, "%s\t%.2f%%\t%.2f%%\n", r.Row, r.Train, r.Test)
 		}

@@ -26,6 +26,8 @@ type progressView struct {
 	w   io.Writer
 	tty bool
 	bar *progressbar.ProgressBar
+	// kind is the kind of experiment of the run under way (see experiments.Kind).
+	kind string
 	// lastEpoch and lastLine are when the last epoch line and the last plain progress line were
 	// printed.
 	lastEpoch, lastLine time.Time
@@ -39,12 +41,17 @@ func newProgressView(f *os.File) *progressView {
 func (v *progressView) handle(e experiments.Event, i, n int) {
 	switch e := e.(type) {
 	case experiments.Started:
+		v.kind = e.Config.KindName()
+		model := e.Config.Model.String()
+		if v.kind != experiments.KindSGD {
+			model = "kind " + v.kind // its model is not Config.Model
+		}
 		what := ""
 		if e.Resumed {
 			what = fmt.Sprintf(", resumed at step %d", e.FirstStep)
 		}
 		fmt.Fprintf(v.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f%s\n      %s\n",
-			i, n, e.Config.Name, e.Config.Model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, what, e.Dir)
+			i, n, e.Config.Name, model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, what, e.Dir)
 		v.lastLine = time.Now()
 		if v.tty {
 			v.bar = progressbar.NewOptions64(int64(max(e.TotalSteps, 1)),
@@ -59,6 +66,18 @@ func (v *progressView) handle(e experiments.Event, i, n int) {
 			v.bar.Set64(int64(e.FirstStep))
 		}
 	case experiments.StepProgress:
+		if e.Stage != "" { // a kind with stages of its own: no epochs, losses or images/s
+			info := fmt.Sprintf("%s  ETA %s", e.Stage, e.ETA.Round(time.Second))
+			if v.bar != nil {
+				v.bar.Describe(info)
+				v.bar.ChangeMax64(int64(max(e.TotalSteps, 1)))
+				v.bar.Set64(int64(e.Step))
+			} else if time.Since(v.lastLine) >= plainEvery {
+				v.lastLine = time.Now()
+				fmt.Fprintf(v.w, "      %s: %d/%d\n", info, e.Step, e.TotalSteps)
+			}
+			return
+		}
 		info := fmt.Sprintf("epoch %d  loss %.4f  %.0f img/s  ETA %s", e.Epoch, e.Loss, e.ImagesPerSec, e.ETA.Round(time.Second))
 		if v.bar != nil {
 			v.bar.Describe(info)
@@ -70,6 +89,9 @@ func (v *progressView) handle(e experiments.Event, i, n int) {
 			fmt.Fprintf(v.w, "      step %d/%d  %s\n", e.Step, e.TotalSteps, info)
 		}
 	case experiments.EpochDone:
+		if v.kind != experiments.KindSGD {
+			return // other kinds' rows are not epochs of training; their headline follows the run
+		}
 		// Small subsets finish many epochs a second: print at most one epoch line a second.
 		if time.Since(v.lastEpoch) < time.Second {
 			return

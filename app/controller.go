@@ -415,6 +415,9 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 	}
 	p.text = fmt.Sprintf("%s · step %d/%d · epoch %d · loss %.3f · ETA %s · %.0f img/s",
 		s.runTitle(s.cur), e.Step, e.TotalSteps, e.Epoch, e.Loss, eta, e.ImagesPerSec)
+	if e.Stage != "" { // a kind with stages of its own (experiments/theory): no epochs or losses
+		p.text = fmt.Sprintf("%s · %s · %d/%d · ETA %s", s.runTitle(s.cur), e.Stage, e.Step, e.TotalSteps, eta)
+	}
 	s.lastProg = p
 	return p
 }

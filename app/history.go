@@ -97,7 +97,11 @@ func historyLine(r experiments.RunRecord) string {
 	} else if n := len(r.Metrics); n > 0 {
 		acc = fmt.Sprintf(" · train %s%% · test %s%%", pct(r.Metrics[n-1].TrainAcc), pct(r.Metrics[n-1].TestAcc))
 	}
-	return fmt.Sprintf("%s · %s · %s · %s%s", filepath.Base(r.Dir), name, r.Config.Model.String(), status, acc)
+	what := r.Config.Model.String()
+	if k := r.Config.KindName(); k != experiments.KindSGD {
+		what = k // another kind's config carries an unused model
+	}
+	return fmt.Sprintf("%s · %s · %s · %s%s", filepath.Base(r.Dir), name, what, status, acc)
 }
 
 func (h *historyPanel) updateButtons() {

@@ -5,6 +5,7 @@ import (
 
 	"rethink/experiments"
 	"rethink/experiments/report"
+	"rethink/experiments/theory"
 )
 
 // kindView is how the app shows the runs of one kind of experiment (experiments.Kind). Every
@@ -21,6 +22,19 @@ type kindView struct {
 // adds one entry (a test checks that every registered kind has one).
 var kindViews = map[string]func() kindView{
 	experiments.KindSGD: sgdView,
+	theory.KindTheorem1: theoryView,
+	theory.KindMinNorm:  theoryView,
+	theory.KindKernel:   theoryView,
+}
+
+// theoryView shows the paper's explanations (package theory's kinds) on the Curves tab: the
+// four figures of report.TheoryFigures, 2x2, drawn once each run has ended, while the run strip
+// shows the stage and the table the headline numbers.
+func theoryView() kindView {
+	return kindView{
+		figures: report.TheoryFigures,
+		tab:     func(u *ui, p Preset) *container.TabItem { return u.curvesTab },
+	}
 }
 
 // sgdView shows SGD training: loss and accuracy curves (and Figures 1b and 1c for a sweep over

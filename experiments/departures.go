@@ -28,6 +28,11 @@ var splitSizes = map[string][2]int{
 // DeparturesOf, with p.PaperModels as the paper's networks), then p.Why. Because it is computed
 // from the runs, it follows any change made to them (run --set, the app's custom panel).
 func (p Preset) Departures() string {
+	for _, c := range p.Runs {
+		if c.KindName() != KindSGD {
+			return p.Why // other kinds say in Why how they depart (their settings are their own)
+		}
+	}
 	s := DeparturesOf(p.Runs, p.PaperModels...)
 	if p.Why != "" {
 		s += " " + p.Why

@@ -34,6 +34,9 @@ type StepProgress struct {
 	Loss         float64 // the last batch's cross-entropy
 	ImagesPerSec float64
 	ETA          time.Duration // to the bound of the run
+	// Stage names what a kind other than "sgd" is doing, e.g. "kernel matrix" ("" for SGD);
+	// Step counts done units of that stage out of TotalSteps.
+	Stage string
 }
 
 // EpochDone carries the metrics of an epoch (one row of metrics.csv).

@@ -146,3 +146,12 @@ func CreateRunFolder(opts Options, cfg Config) (string, error) {
 	}
 	return dir, WriteJSON(filepath.Join(dir, "config.json"), cfg)
 }
+
+// LockRunFolder takes the lock a live run holds on its folder (so that ReadRun reads the folder
+// as running, not killed, while the run goes): a kind calls it right after CreateRunFolder and
+// calls release when it has written its summary.
+func LockRunFolder(dir string) (release func(), err error) { return lockRun(dir) }
+
+// Wait blocks while p is set, or until ctx ends, and returns ctx's error; a nil p never blocks.
+// Kinds other than "sgd" call it between the stages and iterations of their work.
+func (p *Pause) Wait(ctx context.Context) error { return p.wait(ctx) }

@@ -150,5 +150,5 @@ func Presets() []Preset {
 	ps = append(ps, table1Presets()...)
 	ps = append(ps, fig2bPresets()...)
 	ps = append(ps, filtersPresets()...)
-	return ps
+	return append(ps, registeredPresets()...) // presets of other packages (RegisterPresets)
 }

@@ -61,6 +61,9 @@ type Summary struct {
 	Finished string  `json:"finished,omitempty"` // RFC 3339
 	// Warnings are problems that did not stop the run, e.g. TensorBoard events left incomplete.
 	Warnings []string `json:"warnings,omitempty"`
+	// Details are the headline numbers of a kind other than "sgd", in that kind's form (e.g.
+	// package theory's KernelDetails).
+	Details json.RawMessage `json:"details,omitempty"`
 	// Dir is the run's folder ("" if it was never made); not written into summary.json.
 	Dir string `json:"-"`
 }

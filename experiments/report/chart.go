@@ -46,6 +46,10 @@ type Chart struct {
 	XSteps bool
 	// Refs are reference lines drawn across the plot, such as chance level.
 	Refs []Ref
+	// LogX and LogY draw an axis on a log scale (points at or below zero are left out).
+	LogX, LogY bool
+	// Grid, when not nil, is drawn as a heat map (rows top to bottom, see addGrid in theory.go).
+	Grid [][]float64
 }
 
 // Ref is a horizontal reference line at Y, named in the legend (dotted, in the foreground
@@ -158,6 +162,7 @@ func (c Chart) build(st Style) *plot.Plot {
 	if c.XSteps {
 		p.X.Tick.Marker = stepTicks{}
 	}
+	drawn = c.addGrid(p) || drawn
 	if c.YMax > c.YMin {
 		p.Y.Min, p.Y.Max = c.YMin, c.YMax
 	}
@@ -167,6 +172,7 @@ func (c Chart) build(st Style) *plot.Plot {
 	if c.YFromZero {
 		p.Y.Min = 0
 	}
+	c.logAxes(p, drawn) // after the ranges: a log axis drops their zeros
 	if !drawn {
 		c.addEmptyNote(p, st)
 	}
@@ -189,7 +195,7 @@ func paint(p *plot.Plot, st Style) {
 // addSeries adds the line of s (with its glyphs and its fit mark) to p and reports whether s
 // had a point to draw.
 func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
-	pts := clean(s.X, s.Y)
+	pts := c.positive(clean(s.X, s.Y))
 	if len(pts) == 0 {
 		return false
 	}

@@ -16,6 +16,9 @@ type Figures struct {
 	// Sweep says the runs differ in the corruption level p; then Fit and TestError are set.
 	Sweep          bool
 	Fit, TestError Chart
+	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
+	// draw other charts in those four places (see TheoryFigures).
+	Names *[4]string
 }
 
 // Charts makes the figures of runs.
@@ -30,6 +33,9 @@ func Charts(runs []Run) Figures {
 // Named lists the charts of f by file name (without extension): loss, accuracy, and for a
 // sweep fig1b-time-to-fit and fig1c-test-error, in that order.
 func (f Figures) Named() []NamedChart {
+	if f.Names != nil {
+		return []NamedChart{{f.Names[0], f.Loss}, {f.Names[1], f.Accuracy}, {f.Names[2], f.Fit}, {f.Names[3], f.TestError}}
+	}
 	out := []NamedChart{{"loss", f.Loss}, {"accuracy", f.Accuracy}}
 	if f.Sweep {
 		out = append(out, NamedChart{"fig1b-time-to-fit", f.Fit}, NamedChart{"fig1c-test-error", f.TestError})

@@ -14,6 +14,7 @@ import (
 	"strconv"
 
 	"rethink/experiments"
+	"rethink/experiments/theory"
 )
 
 // Export is what an export writes: the figures of an experiment, the results table and the
@@ -132,7 +133,7 @@ func Write(dir string) ([]string, error) {
 	if len(runs) == 0 {
 		return nil, errors.Join(skipped...)
 	}
-	files, err := Export{Figures: Charts(runs), Table: Rows(runs), Runs: runs}.WriteTo(dir)
+	files, err := Export{Figures: FiguresOf(runs), Table: Rows(runs), Runs: runs}.WriteTo(dir)
 	return files, errors.Join(append(skipped, err)...)
 }
 
@@ -155,14 +156,19 @@ func PaperRowOf(c experiments.Config) *experiments.PaperRow {
 }
 
 // WriteRunCurves writes loss.png and accuracy.png of the one run in runDir into it, next to the
-// run's own files (its metrics.csv is left alone).
+// run's own files (its metrics.csv is left alone); for a run of one of package theory's kinds,
+// the four figures of TheoryFigures instead.
 func WriteRunCurves(runDir string) error {
 	rec, err := experiments.ReadRun(runDir)
 	if err != nil {
 		return err
 	}
 	runs := []Run{FromRecord(rec)}
-	for _, nc := range []NamedChart{{"loss", LossChart(runs)}, {"accuracy", AccuracyChart(runs)}} {
+	named := []NamedChart{{"loss", LossChart(runs)}, {"accuracy", AccuracyChart(runs)}}
+	if theory.IsTheoryKind(rec.Config.KindName()) {
+		named = TheoryFigures(runs).Named()
+	}
+	for _, nc := range named {
 		img := nc.Chart.Render(Light(), DefaultSize)
 		if err := writeAtomic(filepath.Join(runDir, nc.Name+".png"), func(w io.Writer) error { return png.Encode(w, img) }); err != nil {
 			return err
