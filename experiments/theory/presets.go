@@ -107,10 +107,10 @@ func Presets() []experiments.Preset {
 	ps = append(ps, experiments.Preset{ID: "kernel-paper", Group: PresetGroup, Tier: experiments.Paper,
 		Title:        "Kernel interpolation of all 60,000 MNIST images",
 		Description:  "The paper's number: Gaussian-kernel interpolation of the full MNIST training set, no regularization, tested on all 10,000 test images.",
-		Why:          "Bandwidth by the median heuristic (the paper names none). The kernel matrix is held once in float32 (its lower triangle, 7.2 GB); the run refuses before allocating when the estimated need exceeds the free memory.",
+		Why:          "Bandwidth by the median heuristic (the paper names none). The kernel matrix is held once in float32 (its lower triangle, 7.2 GB); the run refuses before allocating when the estimated need exceeds the free memory. It stops once the training set is fitted and the relative residual is at most 0.03 (at n = 20,000 the test error moved by under 0.1 points from residual 0.09 on).",
 		PaperNote:    fmt.Sprintf("Section 5: %.1f%% test error on raw pixels, 0.6%% with a Gabor wavelet transform.", PaperKernelTestError),
 		Paper:        []experiments.PaperRow{{Row: "all 60,000", Train: 100, Test: 100 - PaperKernelTestError}},
 		ExpectedTime: "not yet measured here: the goal is at most 20 min on 2 cores; memory estimate 10.9 GB",
-		Runs:         []experiments.Config{theoryRun(KindKernel, "all 60,000", data.TrueLabels, 0, 0, KernelConfig{})}})
+		Runs:         []experiments.Config{theoryRun(KindKernel, "all 60,000", data.TrueLabels, 0, 0, KernelConfig{FitTol: 0.03})}})
 	return ps
 }
