@@ -17,11 +17,6 @@ import (
 	"rethink/experiments/report"
 )
 
-// background runs slow work (file reading, graph building) off the UI goroutine; the work hands
-// its result to the widgets through fyne.Do. Tests make it synchronous: the test driver runs
-// fyne.Do inline, so a real goroutine would race with the test's own widget reads.
-var background = func(f func()) { go f() }
-
 // closeGrace is how long closing the window waits for a cancelled run to end before it closes
 // anyway (a step of the paper's Inception on a slow CPU can take seconds).
 const closeGrace = 15 * time.Second
@@ -32,6 +27,9 @@ type ui struct {
 	app  fyne.App
 	win  fyne.Window
 	ctrl *controller
+	d    *deps
+	// style is the plots' colours, from the theme (updated when the theme changes).
+	style report.Style
 
 	presets                                              *presetsPanel
 	custom                                               *customPanel
@@ -40,8 +38,9 @@ type ui struct {
 	left                                                 *container.AppTabs
 	views                                                *container.AppTabs
 	curvesTab, tableTab, filtersTab, dataTab, historyTab *container.TabItem
-	// about says what the experiment on screen shows, what the paper found and how ours departs.
-	about [3]*widget.Label
+	// about says what the experiment on screen shows, what the paper found and how ours departs,
+	// one wrapped paragraph each.
+	about *widget.RichText
 
 	// selected is what Start (and Ctrl+Enter) runs: the last preset tapped or custom run.
 	selected Preset
@@ -56,23 +55,23 @@ type ui struct {
 //
 //	w.SetContent(gui.New(a, w, experiments.Run, dir))
 func New(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) fyne.CanvasObject {
-	return newUI(a, w, run, resultsDir).content
+	return newUI(a, w, run, resultsDir, defaultDeps()).content
 }
 
-func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
+func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *ui {
 	if resultsDir == "" {
 		resultsDir = experiments.DefaultResultsDir()
 	}
-	u := &ui{app: a, win: w}
+	u := &ui{app: a, win: w, d: d, style: themeStyle()}
 	c := &controller{run: run, resultsDir: resultsDir, win: w}
 	u.ctrl = c
 	c.runPanel = newRunPanel(u.startSelected, c.TogglePause, c.Stop)
-	c.curves = newCurvesPanel(u.export)
+	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
 	c.table = newTablePanel()
 	c.filters = newFiltersPanel()
 	c.onDone = u.reloadHistory
 
-	all := presetList()
+	all := d.presets()
 	u.presets = newPresetsPanel(all, u.startPreset, u.editPreset)
 	for _, p := range all {
 		if p.Tier == experiments.Quick {
@@ -80,17 +79,13 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 			break
 		}
 	}
-	u.custom = newCustomPanel(u.startCustom, u.showData, c.showError)
+	u.custom = newCustomPanel(d, u.startCustom, u.showData, c.showError)
 	u.data = newDataView()
 	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
 
-	aboutBox := container.NewVBox()
-	for i := range u.about {
-		u.about[i] = widget.NewLabel("")
-		u.about[i].Truncation = fyne.TextTruncateEllipsis
-		aboutBox.Add(u.about[i])
-	}
-	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(aboutBox, nil, nil, nil, c.curves.content))
+	u.about = widget.NewRichText()
+	u.about.Wrapping = fyne.TextWrapWord
+	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(u.about, nil, nil, nil, c.curves.content))
 	u.tableTab = container.NewTabItem("Table 1", c.table.content)
 	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
 	u.dataTab = container.NewTabItem("Data", u.data.content)
@@ -110,12 +105,25 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 		u.installShortcuts()
 		w.SetCloseIntercept(u.close)
 	}
+	if a != nil {
+		// The plots follow the theme: a change of theme (or of the desktop's light or dark
+		// preference) redraws them in its colours. Fyne calls this on the UI goroutine.
+		a.Settings().AddListener(func(fyne.Settings) {
+			u.style = themeStyle()
+			c.curves.restyle()
+		})
+	}
 	u.reloadHistory()
 	return u
 }
 
+// showSelected names the selected experiment in the run strip and, while nothing runs, says
+// what it is on the strip's second line (its tier, expected time and runs).
 func (u *ui) showSelected() {
 	u.ctrl.runPanel.experiment.SetText(u.selected.Title)
+	if !u.ctrl.running {
+		u.ctrl.runPanel.info.SetText(presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir)
+	}
 }
 
 // startPreset is a tap on a preset: select it and start it.
@@ -138,7 +146,7 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
-		offerCIFARDownload(u.win, dir, u.ctrl.showError, func() { u.start(false) })
+		offerCIFARDownload(u.win, u.d.background, dir, u.ctrl.showError, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
@@ -147,24 +155,28 @@ func (u *ui) start(checkData bool) {
 	u.ctrl.Start(p)
 }
 
+// setAbout shows what the experiment shows, the paper's finding ("Paper: ...") and how ours
+// departs ("Here: ..."), leaving out the empty ones.
 func (u *ui) setAbout(what, paper, here string) {
-	u.about[0].SetText(what)
-	u.about[1].SetText("")
-	u.about[2].SetText("")
-	if paper != "" {
-		u.about[1].SetText("Paper: " + paper)
-	}
-	if here != "" {
-		u.about[2].SetText("Here: " + here)
-	}
-	for _, l := range u.about {
-		if l.Text == "" {
-			l.Hide()
-		} else {
-			l.Show()
+	var segs []widget.RichTextSegment
+	add := func(lead, text string) {
+		if text == "" {
+			return
 		}
+		if lead != "" {
+			segs = append(segs, &widget.TextSegment{Text: lead + " ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}})
+		}
+		segs = append(segs, &widget.TextSegment{Text: text, Style: widget.RichTextStyleParagraph})
 	}
+	add("", what)
+	add("Paper:", paper)
+	add("Here:", here)
+	u.about.Segments = segs
+	u.about.Refresh()
 }
+
+// aboutText is the text of the lines above the plots.
+func (u *ui) aboutText() string { return u.about.String() }
 
 func (u *ui) editPreset(p Preset) {
 	if len(p.Runs) == 0 {
@@ -188,7 +200,7 @@ func (u *ui) startCustom(cfg experiments.Config) {
 func (u *ui) showData(cfg experiments.Config) {
 	u.views.Select(u.dataTab)
 	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, cfg.Randomization.Mode))
-	background(func() {
+	u.d.background(func() {
 		title, thumbs, err := loadThumbs(context.Background(), cfg)
 		fyne.Do(func() {
 			if err != nil {
@@ -204,7 +216,7 @@ func (u *ui) showData(cfg experiments.Config) {
 // reloadHistory rereads the results folder on a goroutine.
 func (u *ui) reloadHistory() {
 	root := u.history.root
-	background(func() {
+	u.d.background(func() {
 		recs, err := readHistory(root)
 		fyne.Do(func() { u.history.show(recs, err) })
 	})
@@ -218,7 +230,7 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 		}
 		return
 	}
-	background(func() {
+	u.d.background(func() {
 		s := &session{title: fmt.Sprintf("%d runs from the history", len(recs))}
 		names := map[string]int{}
 		for i, r := range recs {
@@ -255,7 +267,7 @@ func runTime(dir string) string {
 
 // export asks for a folder and writes the plots, the table and the metrics there.
 func (u *ui) export() {
-	set := report.Export{Table: u.ctrl.table.all(), Style: plotStyle(), Size: plotSize}
+	set := report.Export{Table: u.ctrl.table.all(), Style: exportStyle(), Size: exportSize}
 	if last := u.ctrl.curves.last; last != nil {
 		set.Figures = last.figures
 	}

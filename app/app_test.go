@@ -83,14 +83,8 @@ func testPreset() Preset {
 func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	oldPresets, oldCount, oldBg, oldSize := presetList, countParams, background, plotSize
-	background = func(f func()) { f() }
-	plotSize = report.Size{W: 300, H: 110} // the race detector makes rendering slow
-	presetList = func() []Preset { return []Preset{testPreset()} }
-	countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil }
-	t.Cleanup(func() { presetList, countParams, background, plotSize = oldPresets, oldCount, oldBg, oldSize })
 	w := test.NewWindow(nil)
-	u := newUI(a, w, f.run, t.TempDir())
+	u := newUI(a, w, f.run, t.TempDir(), testDeps())
 	w.SetContent(u.content)
 	w.Resize(fyne.NewSize(1280, 800))
 	closed := make(chan struct{})
@@ -104,6 +98,17 @@ func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 		}
 	})
 	return u, w
+}
+
+// testDeps run slow work inline, list the test preset, count no graph and render plots small
+// (the race detector makes rendering slow).
+func testDeps() *deps {
+	return &deps{
+		background:  func(f func()) { f() },
+		presets:     func() []Preset { return []Preset{testPreset()} },
+		countParams: func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil },
+		maxPlot:     report.Size{W: 300, H: 110},
+	}
 }
 
 // closedWindows maps each test window to a channel closed when the window closes.
@@ -158,7 +163,7 @@ func TestUI_TapPresetRunsAndFillsTable(t *testing.T) {
 	if !strings.Contains(u.ctrl.runPanel.status.Text, "finished") {
 		t.Errorf("status: got %q, want it to say finished", u.ctrl.runPanel.status.Text)
 	}
-	if u.ctrl.curves.last == nil || u.ctrl.curves.last.loss.Bounds().Dx() == 0 {
+	if l := u.ctrl.curves.loss; l.renders == 0 || l.image().Bounds().Dx() < 100 {
 		t.Error("no loss plot rendered")
 	}
 	if min := u.content.MinSize(); min.Width > 1280 || min.Height > 800 {
@@ -247,8 +252,15 @@ func TestController_PrepareShow(t *testing.T) {
 		c.show(c.prepare(experiments.Fitted{Step: 100 * (i + 1)}))
 		c.show(c.prepare(runEnd{index: i, Finished: experiments.Finished{Summary: experiments.Summary{Status: "done", FitStep: 100 * (i + 1)}}}))
 	}
-	if len(c.curves.plots.Objects) != 4 {
-		t.Error("sweep plots hidden for a sweep over p")
+	if !c.curves.figure.Visible() {
+		t.Fatal("the choice of Figures 1b and 1c is hidden for a sweep over p")
+	}
+	c.curves.figure.SetSelected(showFit)
+	if !c.curves.fit.Visible() || c.curves.curves.Visible() || c.curves.testErr.Visible() {
+		t.Error("Figure 1b picked: want it alone on screen")
+	}
+	if got := c.curves.fit.image().Bounds().Dx(); got < 100 {
+		t.Errorf("Figure 1b rendered %d px wide, want its pane's width", got)
 	}
 }
 
@@ -283,7 +295,7 @@ func BenchmarkChart_Render(b *testing.B) {
 		tr = append(tr, t)
 	}
 	for b.Loop() {
-		render(report.LossChart(reportRuns(tr)), plotSize.W, plotSize.H)
+		report.LossChart(reportRuns(tr)).Render(themeStyle(), report.DefaultSize)
 	}
 }
 
@@ -309,7 +321,7 @@ func TestDownload_OfferedForMissingCIFAR(t *testing.T) {
 		return nil
 	}
 	done := false
-	startDownload(w, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
+	startDownload(w, u.d.background, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
 	if !done || len(got) != 1 {
 		t.Errorf("download: then called %v, progress %v", done, got)
 	}
@@ -390,7 +402,9 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 // the plots and the table and refreshing them (what a tap waits for at most).
 func BenchmarkController_Show(b *testing.B) {
 	test.NewTempApp(b)
-	c := &controller{runPanel: newRunPanel(nil, nil, nil), curves: newCurvesPanel(nil), table: newTablePanel(), filters: newFiltersPanel()}
+	d := testDeps()
+	d.maxPlot = report.DefaultSize
+	c := &controller{runPanel: newRunPanel(nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(), filters: newFiltersPanel()}
 	w := test.NewWindow(container.NewVBox(c.runPanel.content, c.curves.content, c.table.content))
 	defer w.Close()
 	p := testPreset()
@@ -464,9 +478,9 @@ func TestCustomPanel_CoalescesParameterCounts(t *testing.T) {
 	u, _ := newTestUI(t, &fakeRun{})
 	cp := u.custom
 	var queue []func()
-	background = func(f func()) { queue = append(queue, f) }
+	u.d.background = func(f func()) { queue = append(queue, f) }
 	var counted []string
-	countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
+	u.d.countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
 		counted = append(counted, fmt.Sprintf("%s/%d", a, c))
 		return 42, nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"runtime"
 	"strings"
 	"sync"
@@ -90,13 +89,9 @@ type progressView struct {
 	run, runs int
 }
 
+// plotsView is the figures of an experiment: the plot panes draw them at their own size.
 type plotsView struct {
-	// figures are the plots' data, kept for the export.
 	figures report.Figures
-
-	loss, acc         *image.RGBA
-	sweep             bool
-	sweepFit, sweep1c *image.RGBA
 }
 
 func (v view) empty() bool {
@@ -445,27 +440,14 @@ func thousands(n int64) string {
 	return s
 }
 
-// renderPlots draws the curves of every run of s.
+// renderPlots makes the figures of every run of s (the panes render them on screen).
 func (s *session) renderPlots() *plotsView {
 	s.lastPlot = time.Now()
 	cfgs := make([]experiments.Config, len(s.runs))
 	for i, t := range s.runs {
 		cfgs[i] = t.cfg
 	}
-	f := viewOf(cfgs).figures(reportRuns(s.runs))
-	w, h := plotSize.W, plotSize.H
-	if !f.Sweep {
-		return &plotsView{loss: render(f.Loss, w, h), acc: render(f.Accuracy, w, h), figures: f}
-	}
-	// Four plots share the space, 2x2: render them at half width.
-	return &plotsView{
-		figures:  f,
-		loss:     render(f.Loss, w/2, h),
-		acc:      render(f.Accuracy, w/2, h),
-		sweep:    true,
-		sweepFit: render(f.Fit, w/2, h),
-		sweep1c:  render(f.TestError, w/2, h),
-	}
+	return &plotsView{figures: viewOf(cfgs).figures(reportRuns(s.runs))}
 }
 
 // filterSources lists the runs with filter snapshots (shared slices: they are only appended to).

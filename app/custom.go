@@ -26,12 +26,10 @@ func pickModel(name string) (tfgraph.PaperModel, bool) {
 	return tfgraph.PaperModel{}, false
 }
 
-// countParams counts a model's parameters (a variable so tests can avoid building graphs).
-var countParams = tfgraph.CountParams
-
 // customPanel edits one Config: every choice of SPEC.md with the paper's default.
 type customPanel struct {
 	base experiments.Config
+	d    *deps
 
 	name                              *widget.Entry
 	dataset, model, mode, device      *widget.Select
@@ -63,8 +61,8 @@ func (k paramsKey) same(o paramsKey) bool {
 	return k.arch.String() == o.arch.String() && k.channels == o.channels
 }
 
-func newCustomPanel(onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
-	c := &customPanel{}
+func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
+	c := &customPanel{d: d}
 	c.name = widget.NewEntry()
 	var names []string
 	for _, m := range tfgraph.PaperModels() {
@@ -280,8 +278,8 @@ func (c *customPanel) updateParams() {
 // count counts the parameters of k off the UI goroutine (building a scratch graph takes a
 // moment), then shows them, or counts again if the form changed meanwhile.
 func (c *customPanel) count(k paramsKey) {
-	background(func() {
-		n, err := countParams(k.arch, 28, 28, k.channels, 10)
+	c.d.background(func() {
+		n, err := c.d.countParams(k.arch, 28, 28, k.channels, 10)
 		fyne.Do(func() {
 			if !k.same(c.wantCount) {
 				c.count(c.wantCount)

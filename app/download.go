@@ -49,11 +49,11 @@ type downloadDialog struct {
 
 // offerCIFARDownload asks whether to download CIFAR-10 into dir and, on yes, starts it with
 // ensureCIFAR. It returns the question's dialog, already shown. Call it on the UI goroutine.
-func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func()) dialog.Dialog {
+func offerCIFARDownload(w fyne.Window, bg func(func()), dir string, onErr func(error), then func()) dialog.Dialog {
 	msg := fmt.Sprintf("This experiment uses CIFAR-10, which is not in\n%s.\n\nDownload it now (about 170 MB, resumable)?", dir)
 	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
-			startDownload(w, dir, ensureCIFAR, onErr, then)
+			startDownload(w, bg, dir, ensureCIFAR, onErr, then)
 		}
 	}, w)
 	d.Show()
@@ -64,9 +64,9 @@ func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func(
 // the real one.
 type fetchFunc func(ctx context.Context, dir string, progress func(data.Progress)) error
 
-// startDownload shows the download dialog and runs fetch on a goroutine (through background);
+// startDownload shows the download dialog and runs fetch on a goroutine (through bg);
 // Cancel (closing the dialog) cancels it. It returns the dialog. Call it on the UI goroutine.
-func startDownload(w fyne.Window, dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
+func startDownload(w fyne.Window, bg func(func()), dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
 	ctx, cancel := context.WithCancel(context.Background())
 	d := &downloadDialog{bar: widget.NewProgressBar(), status: widget.NewLabel("connecting…")}
 	body := container.NewVBox(widget.NewLabel("Downloading CIFAR-10 into "+dir), d.bar, d.status)
@@ -74,7 +74,7 @@ func startDownload(w fyne.Window, dir string, fetch fetchFunc, onErr func(error)
 	d.dlg.SetOnClosed(cancel)
 	d.dlg.Resize(fyne.NewSize(480, 160))
 	d.dlg.Show()
-	background(func() {
+	bg(func() {
 		err := fetch(ctx, dir, func(p data.Progress) {
 			fyne.Do(func() { d.show(p) })
 		})

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -140,4 +141,13 @@ func (p *filtersPanel) redraw() {
 	} else {
 		p.position.SetText(fmt.Sprintf("snapshot %d", at+1))
 	}
+}
+
+// blank is a white placeholder image.
+func blank(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	return img
 }

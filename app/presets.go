@@ -95,6 +95,13 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	edit.Importance = widget.LowImportance
 	desc := widget.NewLabel(ps.Description)
 	desc.Wrapping = fyne.TextWrapWord
+	m := newHint(presetMeta(ps), false)
+	return container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+}
+
+// presetMeta is "quick · 24 s on 2 CPU cores · 5 runs": the preset's tier, expected time and
+// number of runs.
+func presetMeta(ps Preset) string {
 	meta := string(ps.Tier)
 	if ps.ExpectedTime != "" {
 		meta += " · " + ps.ExpectedTime
@@ -102,8 +109,7 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	if n := len(ps.Runs); n > 1 {
 		meta += " · " + itoa(n) + " runs"
 	}
-	m := newHint(meta, false)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+	return meta
 }
 
 func itoa(n int) string { return thousands(int64(n)) }

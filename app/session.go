@@ -15,9 +15,6 @@ type (
 	PaperRow = experiments.PaperRow
 )
 
-// presetList returns the presets shown in the presets panel (tests replace it).
-var presetList = experiments.Presets
-
 // trace is what the GUI keeps of one run: enough to redraw its curves, its row of the table and
 // its filters. A trace belongs to the consumer goroutine while its run is live; the view hands
 // out copies.

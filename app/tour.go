@@ -1,3 +1,5 @@
+//go:build tour
+
 package app
 
 import (
@@ -5,8 +7,7 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/color"
-	"image/draw"
+		"image/draw"
 	"image/png"
 	"os"
 	"os/exec"
@@ -16,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 
 	"rethink/experiments"
 	"rethink/experiments/data"
@@ -41,19 +41,8 @@ type Tour struct {
 // drives it and saves its PNGs into shotsDir. Call it on the UI goroutine (before ShowAndRun),
 // and call Run on another goroutine.
 func NewTour(a fyne.App, w fyne.Window, run RunFunc, resultsDir, shotsDir string) (fyne.CanvasObject, *Tour) {
-	u := newUI(a, w, run, resultsDir)
+	u := newUI(a, w, run, resultsDir, defaultDeps())
 	return u.content, &Tour{u: u, dir: shotsDir}
-}
-
-// fixedVariant is the default theme held to one variant, whatever the desktop prefers, so that
-// the shots do not depend on the machine that takes them.
-type fixedVariant struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
 }
 
 // Run waits for the window to show, then goes through the views: presets, custom panel, data
@@ -70,7 +59,7 @@ func (t *Tour) Run() error {
 	u := t.u
 	a := u.app
 	time.Sleep(2 * time.Second) // the window maps and paints its first frame
-	t.do(func() { a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantLight}) })
+	t.do(func() { setTheme(a, themeLight) })
 
 	steps := []struct {
 		name  string
@@ -94,7 +83,7 @@ func (t *Tour) Run() error {
 		}, true},
 		{"dark theme", func() error {
 			t.do(func() {
-				a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantDark})
+				setTheme(a, themeDark)
 				u.views.Select(u.curvesTab)
 			})
 			return t.shot("12-dark.png")
@@ -152,7 +141,7 @@ func (t *Tour) customAndData() error {
 func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
-	t.do(func() { offer = offerCIFARDownload(u.win, data.DefaultDataDir(), u.ctrl.showError, func() {}) })
+	t.do(func() { offer = offerCIFARDownload(u.win, u.d.background, data.DefaultDataDir(), u.ctrl.showError, func() {}) })
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
 	}
@@ -164,7 +153,7 @@ func (t *Tour) download() error {
 	var d *downloadDialog
 	t.do(func() {
 		offer.Hide()
-		d = startDownload(u.win, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
+		d = startDownload(u.win, u.d.background, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
 	})
 	if err := t.until("the download dialog shows progress", 10*time.Second, func() bool {
 		return d.bar.Value > 0
