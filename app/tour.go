@@ -7,7 +7,7 @@ import (
 	"context"
 	"fmt"
 	"image"
-		"image/draw"
+	"image/draw"
 	"image/png"
 	"os"
 	"os/exec"
@@ -141,7 +141,9 @@ func (t *Tour) customAndData() error {
 func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
-	t.do(func() { offer = offerCIFARDownload(u.win, u.d.background, data.DefaultDataDir(), u.ctrl.showError, func() {}) })
+	t.do(func() {
+		offer = offerCIFARDownload(u.win, u.d.background, data.DefaultDataDir(), u.ctrl.showError, func() {})
+	})
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
 	}
