@@ -99,19 +99,14 @@ func (c Chart) build(st Style) *plot.Plot {
 	p.Add(grid)
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), -vg.Points(4)
+	x, y, _ := c.Ranges()
 	drawn := false
 	for _, s := range c.Series {
-		drawn = c.addSeries(p, s, st.color(s.Color)) || drawn
+		drawn = c.addSeries(p, s, st.color(s.Color), y.Max) || drawn
 	}
-	if c.YMax > c.YMin {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
-	}
-	if c.XFromZero {
-		p.X.Min = 0
-	}
-	if c.YFromZero {
-		p.Y.Min = 0
-	}
+	// The ranges are set, not left to gonum's autoscaling: they hold every point and mark.
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x.Min, x.Max, y.Min, y.Max
+	p.X.Tick.Marker, p.Y.Tick.Marker = ticks{}, ticks{}
 	if !drawn {
 		c.addEmptyNote(p, st)
 	}
@@ -131,9 +126,9 @@ func paint(p *plot.Plot, st Style) {
 	}
 }
 
-// addSeries adds the line of s (with its glyphs and its fit mark) to p and reports whether s
-// had a point to draw.
-func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
+// addSeries adds the line of s (with its glyphs and its fit mark, drawn up to markTop) to p and
+// reports whether s had a point to draw.
+func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA, markTop float64) bool {
 	pts := clean(s.X, s.Y)
 	if len(pts) == 0 {
 		return false
@@ -157,32 +152,13 @@ func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
 		p.Legend.Add(s.Name, l)
 	}
 	if finite(s.Mark) {
-		if m, err := plotter.NewLine(plotter.XYs{{X: s.Mark, Y: 0}, {X: s.Mark, Y: c.markTop()}}); err == nil {
+		if m, err := plotter.NewLine(plotter.XYs{{X: s.Mark, Y: 0}, {X: s.Mark, Y: markTop}}); err == nil {
 			m.Color, m.Width = col, vg.Points(1)
 			m.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 			p.Add(m)
 		}
 	}
 	return true
-}
-
-// markTop is the height of the fit marks: the fixed top of the y axis, or the highest point.
-func (c Chart) markTop() float64 {
-	if c.YMax > c.YMin {
-		return c.YMax
-	}
-	var top float64
-	for _, s := range c.Series {
-		for i, y := range s.Y {
-			if i < len(s.X) && finite(y) && finite(s.X[i]) {
-				top = max(top, y)
-			}
-		}
-	}
-	if top <= 0 {
-		return 1
-	}
-	return top
 }
 
 // addEmptyNote writes c.Empty (or "no data yet") in the middle of an empty plot.
