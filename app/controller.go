@@ -368,13 +368,19 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 	frac := 1.0
 	switch {
 	case errors.Is(e.Err, context.Canceled):
+		// The bar stays where the run stopped.
 		text, frac = "stopped; what the runs wrote is kept", 0
+		if s.lastProg != nil {
+			frac = s.lastProg.frac
+		}
 	case e.Err != nil:
 		text = "ended with an error"
 	}
 	p := &progressView{frac: frac, text: text}
 	if frac == 1 {
 		p.run, p.runs = len(s.runs), len(s.runs)
+	} else if s.lastProg != nil {
+		p.run, p.runs = s.lastProg.run, s.lastProg.runs
 	}
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
@@ -396,18 +402,29 @@ func (s *session) runTitle(i int) string {
 
 func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 	p := &progressView{runsRunning: true, run: s.cur + 1, runs: len(s.runs)}
+	var prev float64
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
+		if s.lastProg.run == p.run {
+			prev = s.lastProg.frac
+		}
 	}
-	if e.TotalSteps > 0 {
-		p.frac = min(1, float64(e.Step)/float64(e.TotalSteps))
+	var eta time.Duration
+	toFit := false
+	if t := s.run(s.cur); t != nil {
+		p.frac, eta, toFit = stepsProgress(t, e, prev)
 	}
-	eta := "–"
-	if e.ETA > 0 {
-		eta = e.ETA.Round(time.Second).String()
+	etaText := "–"
+	if eta > 0 {
+		etaText = eta.Round(time.Second).String()
 	}
-	p.text = fmt.Sprintf("%s · step %d/%d · epoch %d · loss %.3f · ETA %s · %.0f img/s",
-		s.runTitle(s.cur), e.Step, e.TotalSteps, e.Epoch, e.Loss, eta, e.ImagesPerSec)
+	steps := fmt.Sprintf("step %d/%d", e.Step, e.TotalSteps)
+	if toFit {
+		steps = fmt.Sprintf("step %d (stops at fit; at most %d)", e.Step, e.TotalSteps)
+		etaText = "~" + etaText
+	}
+	p.text = fmt.Sprintf("%s · %s · epoch %d · loss %.3f · ETA %s · %.0f img/s",
+		s.runTitle(s.cur), steps, e.Epoch, e.Loss, etaText, e.ImagesPerSec)
 	s.lastProg = p
 	return p
 }

@@ -1,11 +1,15 @@
 package app
 
 import (
+	"context"
 	"image/color"
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 
+	"rethink/experiments"
 	"rethink/experiments/report"
 )
 
@@ -72,5 +76,40 @@ func TestPlotPane_CoalescesRenders(t *testing.T) {
 	}
 	if got := p.image().Bounds().Dx(); got != 300 { // maxPlot of the tests bounds 590 px
 		t.Errorf("after the resizes the image is %d px wide, want 300", got)
+	}
+}
+
+// A run that stops at fit shows progress toward the fit, not toward its step cap; the bar never
+// goes back, and after a stop it stays where the run was.
+func TestProgress_TowardTheFitAndKeptAfterStop(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	c := u.ctrl
+	p := testPreset()
+	for i := range p.Runs {
+		p.Runs[i].StopAfterFit, p.Runs[i].Batch = 1, 100
+	}
+	c.sess = newSession(p)
+	c.show(c.prepare(runBegin{Started: experiments.Started{Config: p.Runs[0]}, index: 0}))
+	c.show(c.prepare(experiments.Started{Config: p.Runs[0], StepsPerEpoch: 10, TotalSteps: 12000}))
+	for e, acc := range []float64{0.5, 0.7} { // +0.2 an epoch: fit expected at step 40, stop at 50
+		c.show(c.prepare(experiments.EpochDone{Metrics: experiments.Metrics{Epoch: e + 1, Step: 10 * (e + 1), TrainAcc: acc}}))
+	}
+	c.show(c.prepare(experiments.StepProgress{Step: 25, Epoch: 3, TotalSteps: 12000, Loss: 1, ImagesPerSec: 1000, ETA: time.Hour}))
+	if got := c.runPanel.bar.Value; got != 0.5 {
+		t.Errorf("bar at step 25 of an expected 50: got %g, want 0.5 (not 25/12000)", got)
+	}
+	if s := c.runPanel.status.Text; !strings.Contains(s, "ETA ~3s") || !strings.Contains(s, "stops at fit") {
+		t.Errorf("status %q: want the ETA to the fit (25 steps of 100 images at 1000 img/s: ~3s)", s)
+	}
+	// A slower epoch moves the estimate later, but the bar does not go back.
+	c.show(c.prepare(experiments.EpochDone{Metrics: experiments.Metrics{Epoch: 3, Step: 30, TrainAcc: 0.71}}))
+	c.show(c.prepare(experiments.StepProgress{Step: 31, Epoch: 4, TotalSteps: 12000, Loss: 1, ImagesPerSec: 1000}))
+	if got := c.runPanel.bar.Value; got < 0.5 {
+		t.Errorf("bar went back to %g", got)
+	}
+	before := c.runPanel.bar.Value
+	c.show(c.prepare(allDone{experiments.Finished{Err: context.Canceled}}))
+	if got := c.runPanel.bar.Value; got != before {
+		t.Errorf("after a stop the bar shows %g, want it kept at %g", got, before)
 	}
 }
