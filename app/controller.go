@@ -365,6 +365,15 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 	if len(s.runs) == 1 {
 		text = "finished; results in " + resultsDir
 	}
+	for _, t := range s.runs {
+		t.skipped = t.started == nil && !t.done
+	}
+	var diverged []string
+	for i, t := range s.runs {
+		if n := t.divergedNote(); n != "" {
+			diverged = append(diverged, fmt.Sprintf("%s diverged (%s)", s.runTitle(i), n))
+		}
+	}
 	frac := 1.0
 	switch {
 	case errors.Is(e.Err, context.Canceled):
@@ -373,6 +382,8 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 		if s.lastProg != nil {
 			frac = s.lastProg.frac
 		}
+	case len(diverged) > 0:
+		text = strings.Join(diverged, "; ") + ": lower the learning rate and start again"
 	case e.Err != nil:
 		text = "ended with an error"
 	}
@@ -499,7 +510,7 @@ func (c *controller) show(v view) {
 		c.running = false
 		c.cancel = nil
 		c.runPanel.setRunning(false, false)
-		if v.err != nil && !errors.Is(v.err, context.Canceled) {
+		if v.err != nil && !errors.Is(v.err, context.Canceled) && !errors.Is(v.err, experiments.ErrDiverged) {
 			c.showError(explain(v.err))
 		}
 		if c.onDone != nil {

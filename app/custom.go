@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,16 @@ type customPanel struct {
 	lr, batch, epochs, maxSteps, seed *widget.Entry
 	start, showData                   *widget.Button
 	content                           fyne.CanvasObject
+	// problem says why the form cannot start (in the error colour), above the buttons.
+	problem *hint
+	form    *widget.Form
+	// trainItem and testItem say in their hint when a size is lowered to the data set's.
+	trainItem, testItem *widget.FormItem
+	// fields are the entries checked as the user types, by their labels.
+	fields []namedEntry
+	// valid says the form makes a config that starts; onValid hears every check.
+	valid   bool
+	onValid func(bool)
 
 	// counting is set while a parameter count runs off the UI goroutine; wantCount is the
 	// model and channels the form shows now. A change while counting waits for the count
@@ -68,7 +79,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	for _, m := range tfgraph.PaperModels() {
 		names = append(names, m.Arch.String())
 	}
-	c.dataset = widget.NewSelect([]string{"mnist", "fashion-mnist", "cifar10"}, func(string) { c.updateParams() })
+	c.dataset = widget.NewSelect(datasetNames, func(string) { c.updateParams(); c.validate() })
 	c.model = widget.NewSelect(names, func(name string) {
 		// Picking a model applies the paper's learning rate for it (Load sets the config's own
 		// rate after the model).
@@ -76,14 +87,14 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 			c.lr.SetText(fmtFloat(m.LearningRate))
 		}
 		c.updateParams()
+		c.validate()
 	})
 	modes := make([]string, 0, 6)
 	for _, m := range data.Modes() {
-		modes = append(modes, string(m))
+		modes = append(modes, modeName(m))
 	}
-	c.mode = widget.NewSelect(modes, func(m string) { c.updateP() })
-	c.device = widget.NewSelect([]string{"auto", "cpu", "gpu"}, nil)
-	c.trainSize, c.testSize = widget.NewEntry(), widget.NewEntry()
+	c.mode = widget.NewSelect(modes, func(string) { c.updateP(); c.validate() })
+	c.device = widget.NewSelect([]string{"auto", "cpu", "gpu"}, func(string) { c.validate() })
 	c.params = newHint("", false)
 	c.p = widget.NewSlider(0, 1)
 	c.p.Step = 0.05
@@ -93,14 +104,31 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.flip = widget.NewCheck("left-right flip", nil)
 	c.permuteValues = widget.NewCheck("permute all values, not pixels", nil)
 	c.corruptTest = widget.NewCheck("corrupt test labels too", nil)
-	c.weightDecay, c.dropout = widget.NewEntry(), widget.NewEntry()
-	c.lr, c.batch, c.epochs, c.maxSteps, c.seed = widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
-	// withConfig hands the form's config to use, or its error to onErr.
+	entry := func(v fyne.StringValidator, placeholder string) *widget.Entry {
+		e := widget.NewEntry()
+		e.Validator, e.PlaceHolder = v, placeholder
+		e.OnChanged = func(string) { c.validate() }
+		return e
+	}
+	c.trainSize = entry(wholeNumber(1, true), "all")
+	c.testSize = entry(wholeNumber(1, true), "all")
+	c.weightDecay = entry(number(0, math.Inf(1), false), "0")
+	c.dropout = entry(number(0, 1, false), "0")
+	c.lr = entry(number(0, math.Inf(1), true), "")
+	c.batch = entry(wholeNumber(1, false), "")
+	c.epochs = entry(wholeNumber(1, true), "until stopped")
+	c.maxSteps = entry(wholeNumber(1, true), "no bound")
+	c.seed = entry(wholeNumber(0, false), "")
+	c.name.OnChanged = func(string) { c.validate() }
+	c.problem = newHint("", true)
+	c.problem.seg.Style.ColorName = theme.ColorNameError
+	// withConfig hands the form's config to use; the buttons are disabled while the form is
+	// invalid, so an error here is one the form could not see (then it is shown below it).
 	withConfig := func(use func(experiments.Config)) func() {
 		return func() {
 			cfg, err := c.Config()
 			if err != nil {
-				onErr(err)
+				c.validate()
 				return
 			}
 			use(cfg)
@@ -110,30 +138,193 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.start.Importance = widget.HighImportance
 	c.showData = widget.NewButtonWithIcon("Show its data", theme.VisibilityIcon(), withConfig(onData))
 
-	form := widget.NewForm(
-		widget.NewFormItem("Name", c.name),
-		widget.NewFormItem("Data set", c.dataset),
-		widget.NewFormItem("Train / test images", container.NewGridWithColumns(2, c.trainSize, c.testSize)),
+	item := func(label string, o fyne.CanvasObject, hint string) *widget.FormItem {
+		it := widget.NewFormItem(label, o)
+		it.HintText = hint
+		return it
+	}
+	c.trainItem = item("Training images", c.trainSize, "")
+	c.testItem = item("Test images", c.testSize, "")
+	c.fields = []namedEntry{{"Training images", c.trainSize}, {"Test images", c.testSize}, {"Weight decay", c.weightDecay},
+		{"Dropout", c.dropout}, {"Learning rate", c.lr}, {"Batch", c.batch}, {"Epochs", c.epochs}, {"Max steps", c.maxSteps}, {"Seed", c.seed}}
+	c.form = widget.NewForm(
+		item("Name", c.name, ""),
+		item("Data set", c.dataset, ""),
+		c.trainItem,
+		c.testItem,
 		// The count goes under the model list: beside it, it would widen the panel.
-		widget.NewFormItem("Model", container.NewVBox(c.model, c.params)),
-		widget.NewFormItem("Randomization", c.mode),
-		widget.NewFormItem("Corruption p", container.NewBorder(nil, nil, nil, c.pLabel, c.p)),
-		widget.NewFormItem("Augmentation", container.NewHBox(c.randomCrop, c.flip)),
-		widget.NewFormItem("Options", container.NewVBox(c.permuteValues, c.corruptTest)),
-		widget.NewFormItem("Weight decay / dropout", container.NewGridWithColumns(2, c.weightDecay, c.dropout)),
-		widget.NewFormItem("Learning rate", c.lr),
-		widget.NewFormItem("Batch", c.batch),
-		widget.NewFormItem("Epochs / max steps", container.NewGridWithColumns(2, c.epochs, c.maxSteps)),
-		widget.NewFormItem("Seed / device", container.NewGridWithColumns(2, c.seed, c.device)),
+		item("Model", container.NewVBox(c.model, c.params), ""),
+		item("Randomization", c.mode, ""),
+		// The p label goes under the slider: beside it, it squeezed the slider to a knob.
+		item("Corruption p", container.NewVBox(c.p, c.pLabel), ""),
+		item("Augmentation", container.NewHBox(c.randomCrop, c.flip), ""),
+		item("Options", container.NewVBox(c.permuteValues, c.corruptTest), ""),
+		item("Weight decay", c.weightDecay, ""),
+		item("Dropout", c.dropout, "fraction of units dropped, 0 to below 1"),
+		item("Learning rate", c.lr, ""),
+		item("Batch", c.batch, "images a step"),
+		item("Epochs", c.epochs, ""),
+		item("Max steps", c.maxSteps, ""),
+		item("Seed", c.seed, ""),
+		item("Device", c.device, ""),
 	)
-	c.trainSize.PlaceHolder, c.testSize.PlaceHolder = "all", "all"
-	c.maxSteps.PlaceHolder = "no bound"
-	note := newHint("Defaults follow the paper (SPEC.md): SGD with momentum 0.9, learning rate ×0.95 per epoch. "+
+	note := newHint("Defaults follow the paper: SGD with momentum 0.9, learning rate ×0.95 per epoch. "+
 		"Weight decay 5e-4 (CNN) / 1e-4 (MLP) is not in the paper. The realized flip rate appears in the status line once the run starts.", true)
-	c.content = container.NewBorder(nil, container.NewHBox(c.start, c.showData), nil, nil,
-		container.NewVScroll(container.NewVBox(form, note)))
+	c.content = container.NewBorder(nil, container.NewVBox(c.problem, container.NewHBox(c.start, c.showData)), nil, nil,
+		container.NewVScroll(container.NewVBox(c.form, note)))
 	c.Load(quickDefault())
 	return c
+}
+
+// namedEntry is an entry of the form with its label.
+type namedEntry struct {
+	label string
+	entry *widget.Entry
+}
+
+// datasetNames are the data sets the form offers.
+var datasetNames = []string{"mnist", "fashion-mnist", "cifar10"}
+
+// splitSizes are the training and test images of each data set: a larger train_size or
+// test_size is lowered to them (the engine does the same and records it in config.json).
+var splitSizes = map[string][2]int{"mnist": {60000, 10000}, "fashion-mnist": {60000, 10000}, "cifar10": {50000, 10000}}
+
+// modeNames are the randomizations in words.
+var modeNames = map[data.Mode]string{
+	data.TrueLabels:     "true labels",
+	data.PartialLabels:  "partially corrupted labels (fraction p)",
+	data.RandomLabels:   "random labels",
+	data.ShuffledPixels: "shuffled pixels (one permutation)",
+	data.RandomPixels:   "random pixels (a permutation each)",
+	data.Gaussian:       "Gaussian noise images",
+}
+
+// modeName is m in words (its id when it has none).
+func modeName(m data.Mode) string {
+	if n, ok := modeNames[m]; ok {
+		return n
+	}
+	return string(m)
+}
+
+// modeOf is the mode named n in the form.
+func modeOf(n string) data.Mode {
+	for m, name := range modeNames {
+		if name == n {
+			return m
+		}
+	}
+	return data.Mode(n)
+}
+
+// wholeNumber validates a whole number of at least lo (blank allowed when blankOK).
+func wholeNumber(lo int, blankOK bool) fyne.StringValidator {
+	return func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			if blankOK {
+				return nil
+			}
+			return errors.New("required")
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("a whole number, such as %d", max(lo, 100))
+		}
+		if n < lo {
+			return fmt.Errorf("at least %d", lo)
+		}
+		return nil
+	}
+}
+
+// number validates a number in [lo, hi) (blank is 0, allowed unless positive is set; positive
+// also excludes 0).
+func number(lo, hi float64, positive bool) fyne.StringValidator {
+	return func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			if positive {
+				return errors.New("required")
+			}
+			return nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return errors.New("a number, such as 0.01")
+		}
+		switch {
+		case positive && v <= 0:
+			return errors.New("more than 0")
+		case v < lo:
+			return fmt.Errorf("at least %g", lo)
+		case v >= hi:
+			return fmt.Errorf("below %g", hi)
+		}
+		return nil
+	}
+}
+
+// validate checks the form as the user types: each field shows its own message (the form
+// does, from the entries' validators), a problem between fields shows above the buttons, and
+// the buttons are disabled while the form is invalid. A training or test size larger than the
+// data set is noted at its field and lowered. It runs on the UI goroutine.
+func (c *customPanel) validate() {
+	if c.start == nil {
+		return // still being built
+	}
+	train, test := "", ""
+	if sz, ok := splitSizes[c.dataset.Selected]; ok {
+		if n, err := strconv.Atoi(strings.TrimSpace(c.trainSize.Text)); err == nil && n > sz[0] {
+			train = fmt.Sprintf("%s has %s training images: all %s are used", c.dataset.Selected, thousands(int64(sz[0])), thousands(int64(sz[0])))
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(c.testSize.Text)); err == nil && n > sz[1] {
+			test = fmt.Sprintf("%s has %s test images: all %s are used", c.dataset.Selected, thousands(int64(sz[1])), thousands(int64(sz[1])))
+		}
+	}
+	if train != c.trainItem.HintText || test != c.testItem.HintText {
+		c.trainItem.HintText, c.testItem.HintText = train, test
+		c.form.Refresh()
+	}
+	var err error
+	for _, f := range c.fields { // the first field in error, named
+		if e := f.entry.Validator(f.entry.Text); e != nil {
+			err = fmt.Errorf("%s: %s", f.label, e)
+			break
+		}
+	}
+	if err == nil {
+		_, err = c.Config()
+	}
+	c.valid = err == nil
+	if err != nil {
+		c.problem.SetText(problemText(err))
+		c.start.Disable()
+		c.showData.Disable()
+	} else {
+		c.problem.SetText("")
+		c.start.Enable()
+		c.showData.Enable()
+	}
+	if c.onValid != nil {
+		c.onValid(c.valid)
+	}
+}
+
+// problemText is err for a user: the engine's "experiments: " and "--set k=v: " prefixes
+// dropped (the field is named by the form).
+func problemText(err error) string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimPrefix(l, "experiments: ")
+		if strings.HasPrefix(l, "--set ") {
+			if i := strings.Index(l, ": "); i >= 0 {
+				l = l[i+2:]
+			}
+		}
+		lines = append(lines, l)
+	}
+	return "Cannot start: " + strings.Join(lines, "; ")
 }
 
 // quickDefault is the custom panel's first setting: a small MNIST run that fits in a minute.
@@ -157,11 +348,11 @@ func (c *customPanel) Load(cfg experiments.Config) {
 		sel = m.Arch.String()
 	}
 	c.model.SetSelected(sel)
-	mode := string(cfg.Randomization.Mode)
+	mode := cfg.Randomization.Mode
 	if mode == "" {
-		mode = string(data.TrueLabels)
+		mode = data.TrueLabels
 	}
-	c.mode.SetSelected(mode)
+	c.mode.SetSelected(modeName(mode))
 	c.p.SetValue(cfg.Randomization.P)
 	c.randomCrop.SetChecked(cfg.RandomCrop)
 	c.flip.SetChecked(cfg.Flip)
@@ -181,6 +372,7 @@ func (c *customPanel) Load(cfg experiments.Config) {
 	c.device.SetSelected(string(dev))
 	c.updateP()
 	c.updateParams()
+	c.validate()
 }
 
 func zeroBlank(n int) string {
@@ -214,12 +406,15 @@ func (c *customPanel) Config() (experiments.Config, error) {
 	set("dataset", c.dataset.Selected)
 	set("train_size", blank0(c.trainSize.Text))
 	set("test_size", blank0(c.testSize.Text))
+	if sz, ok := splitSizes[cfg.Dataset]; ok { // as the engine does, and as the form says
+		cfg.TrainSize, cfg.TestSize = min(cfg.TrainSize, sz[0]), min(cfg.TestSize, sz[1])
+	}
 	if m, ok := pickModel(c.model.Selected); ok {
 		drop := cfg.Model.Dropout
 		cfg.Model = m.Arch
 		cfg.Model.Dropout = drop
 	}
-	set("mode", c.mode.Selected)
+	set("mode", string(modeOf(c.mode.Selected)))
 	cfg.Randomization.P = c.p.Value
 	if cfg.Randomization.Mode == data.RandomLabels {
 		cfg.Randomization.P = 1
@@ -242,7 +437,7 @@ func (c *customPanel) Config() (experiments.Config, error) {
 }
 
 func (c *customPanel) updateP() {
-	switch data.Mode(c.mode.Selected) {
+	switch modeOf(c.mode.Selected) {
 	case data.PartialLabels:
 		c.p.Enable()
 		c.pLabel.SetText(fmt.Sprintf("p = %.2f (≈%.0f%% of labels change)", c.p.Value, 90*c.p.Value))
