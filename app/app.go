@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/assets"
@@ -42,9 +41,14 @@ type ui struct {
 	// one wrapped paragraph each.
 	about *widget.RichText
 
-	// selected is what Start (and Ctrl+Enter) runs: the last preset tapped or custom run.
+	// selected is what Start (and Ctrl+Enter) runs when the presets are on screen: the last
+	// preset tapped.
 	selected Preset
-	content  fyne.CanvasObject
+	// queue is the experiments to start after the running one, in order.
+	queue []Preset
+	// menu is the window's main menu, which carries the shortcuts.
+	menu    *fyne.MainMenu
+	content fyne.CanvasObject
 }
 
 // New builds the content of the main window. run is the runner (experiments.Run; tests pass a
@@ -65,11 +69,14 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	u := &ui{app: a, win: w, d: d, style: themeStyle()}
 	c := &controller{run: run, resultsDir: resultsDir, win: w}
 	u.ctrl = c
-	c.runPanel = newRunPanel(u.startSelected, c.TogglePause, c.Stop)
+	c.runPanel = newRunPanel(u.startOnScreen, c.TogglePause, c.Stop, func() { u.queue = nil; u.showQueue() })
 	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
 	c.table = newTablePanel()
 	c.filters = newFiltersPanel()
-	c.onDone = u.reloadHistory
+	c.onDone = func() {
+		u.reloadHistory()
+		u.next()
+	}
 
 	all := d.presets()
 	u.presets = newPresetsPanel(all, u.startPreset, u.editPreset)
@@ -80,6 +87,11 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 		}
 	}
 	u.custom = newCustomPanel(d, u.startCustom, u.showData, c.showError)
+	u.custom.onValid = func(bool) { u.updateStart() }
+	for _, f := range u.custom.fields {
+		f.entry.onEscape = u.escape
+	}
+	u.custom.name.onEscape = u.escape
 	u.data = newDataView()
 	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
 
@@ -94,6 +106,8 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	u.left = container.NewAppTabs(
 		container.NewTabItem("Presets", u.presets.content),
 		container.NewTabItem("Custom", u.custom.content))
+	u.left.OnSelected = func(*container.TabItem) { u.updateStart() }
+	c.runPanel.canStart = u.canStart
 	split := container.NewHSplit(u.left, u.views)
 	split.Offset = 0.4 // the custom form needs about 480 px
 	u.content = container.NewBorder(container.NewVBox(container.NewPadded(c.runPanel.content), widget.NewSeparator()),
@@ -126,14 +140,40 @@ func (u *ui) showSelected() {
 	}
 }
 
-// startPreset is a tap on a preset: select it and start it.
+// startPreset is a tap on a preset: select it and start it, or, while an experiment runs,
+// offer to queue it or to stop the running one.
 func (u *ui) startPreset(p Preset) {
 	if u.ctrl.running {
-		u.ctrl.showError(fmt.Errorf("%q is still running: stop it first (Escape)", u.ctrl.sess.title))
+		u.offerQueue(p)
 		return
 	}
 	u.selected = p
 	u.startSelected()
+}
+
+// startOnScreen is Start and Ctrl+Enter: it starts what the left pane shows, the custom form
+// (when it is valid) or the selected preset.
+func (u *ui) startOnScreen() {
+	if u.left.SelectedIndex() == 1 {
+		if cfg, err := u.custom.Config(); err == nil {
+			u.startCustom(cfg)
+		}
+		return
+	}
+	if u.ctrl.running {
+		return
+	}
+	u.startSelected()
+}
+
+// canStart says whether Start can start what is on screen: not a custom form that is invalid.
+func (u *ui) canStart() bool { return u.left.SelectedIndex() != 1 || u.custom.valid }
+
+// updateStart enables Start when nothing runs and what is on screen can start.
+func (u *ui) updateStart() {
+	if !u.ctrl.running {
+		u.ctrl.runPanel.setRunning(false, false)
+	}
 }
 
 func (u *ui) startSelected() { u.start(true) }
@@ -146,7 +186,7 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
-		offerCIFARDownload(u.win, u.d.background, dir, u.ctrl.showError, func() { u.start(false) })
+		offerCIFARDownload(u.win, u.d.background, u.ctrl.present, dir, u.ctrl.showError, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
@@ -187,12 +227,13 @@ func (u *ui) editPreset(p Preset) {
 }
 
 func (u *ui) startCustom(cfg experiments.Config) {
+	p := Preset{ID: "custom", Group: "Custom", Title: "Custom: " + cfg.Name, Tier: "custom",
+		Description: "A run set up in the custom panel.", Runs: []experiments.Config{cfg}}
 	if u.ctrl.running {
-		u.ctrl.showError(fmt.Errorf("an experiment is still running: stop it first (Escape)"))
+		u.offerQueue(p)
 		return
 	}
-	u.selected = Preset{ID: "custom", Group: "Custom", Title: "Custom: " + cfg.Name, Tier: "custom",
-		Description: "A run set up in the custom panel.", Runs: []experiments.Config{cfg}}
+	u.selected = p
 	u.startSelected()
 }
 
@@ -298,33 +339,40 @@ func (u *ui) export() {
 	}, u.win)
 }
 
-// installShortcuts binds Ctrl+Enter (start), Space (pause or resume) and Escape (stop). Space
-// and Escape act only when no text field has the focus.
-func (u *ui) installShortcuts() {
-	cv := u.win.Canvas()
-	start := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
-	cv.AddShortcut(start, func(fyne.Shortcut) { u.startSelected() })
-	enter := &desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}
-	cv.AddShortcut(enter, func(fyne.Shortcut) { u.startSelected() })
-	cv.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		switch e.Name {
-		case fyne.KeySpace:
-			u.ctrl.TogglePause()
-		case fyne.KeyEscape:
-			u.ctrl.Stop()
-		}
-	})
-}
-
-// close stops a running experiment and closes the window once it ended (or after closeGrace).
+// close is the window's close button and Ctrl+Q. While an experiment runs it asks first (Enter
+// quits, Esc keeps running); quitting stops the run, which keeps what it wrote in its folder,
+// and closes the window once the run ended (or after closeGrace).
 func (u *ui) close() {
 	if !u.ctrl.running {
 		u.win.Close()
 		return
 	}
+	if u.ctrl.closing {
+		return
+	}
+	where := u.ctrl.resultsDir
+	if t := u.ctrl.sess.run(u.ctrl.sess.cur); t != nil && t.dir != "" {
+		where = t.dir
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%q is still running.\n\nQuit stops it. Its run folder is kept, with what it wrote so far:\n%s", u.ctrl.sess.title, where))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Quit while a run is in progress?", "Quit (Enter)", "Keep running (Esc)", msg, func(quit bool) {
+		if quit {
+			u.quitRunning()
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(560, 220))
+	u.ctrl.present(d, u.quitRunning)
+}
+
+// quitRunning stops the run and closes the window when it ended (show), or after closeGrace
+// if it has not: not twice.
+func (u *ui) quitRunning() {
+	if u.ctrl.closing || !u.ctrl.running {
+		return
+	}
 	u.ctrl.closing = true
 	u.ctrl.stop("stopping the run; the window closes when it has saved its state…")
-	// The window closes when the run ended (show), or after closeGrace if it has not: not twice.
 	time.AfterFunc(closeGrace, func() {
 		fyne.Do(func() {
 			if u.ctrl.running {

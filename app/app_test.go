@@ -36,6 +36,7 @@ func (f *fakeRun) run(ctx context.Context, cfg experiments.Config, opts experime
 	f.mu.Lock()
 	f.cfgs = append(f.cfgs, cfg)
 	i := len(f.cfgs)
+	block := f.block
 	f.mu.Unlock()
 	send := func(e experiments.Event) {
 		select {
@@ -54,7 +55,7 @@ func (f *fakeRun) run(ctx context.Context, cfg experiments.Config, opts experime
 	sum := experiments.Summary{Name: cfg.Name, Status: experiments.StatusDone, Epochs: 1, Steps: 8,
 		FinalTrainAcc: 1, FinalTestAcc: 0.875, FitStep: 8, BestTestAcc: 0.875, BestTestStep: 8}
 	var err error
-	if f.block {
+	if block {
 		<-ctx.Done()
 		err = ctx.Err()
 		sum.Status = experiments.StatusCancelled
@@ -337,6 +338,7 @@ func TestUI_CloseStopsTheRun(t *testing.T) {
 	test.Tap(u.ctrl.runPanel.start)
 	waitView(t, shown, func(v view) bool { return v.filters != nil })
 	u.close()
+	u.quitRunning() // the answer to the question close asks
 	select {
 	case <-closed:
 		t.Fatal("the window closed before the run stopped")
@@ -404,7 +406,7 @@ func BenchmarkController_Show(b *testing.B) {
 	test.NewTempApp(b)
 	d := testDeps()
 	d.maxPlot = report.DefaultSize
-	c := &controller{runPanel: newRunPanel(nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(), filters: newFiltersPanel()}
+	c := &controller{runPanel: newRunPanel(nil, nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(), filters: newFiltersPanel()}
 	w := test.NewWindow(container.NewVBox(c.runPanel.content, c.curves.content, c.table.content))
 	defer w.Close()
 	p := testPreset()

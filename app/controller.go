@@ -55,6 +55,8 @@ type controller struct {
 	sess    *session
 	// closing is set when the window asked to close: the window closes once the run ended.
 	closing bool
+	// modal is the dialog on screen that Esc and Enter answer (nil: none).
+	modal *modal
 
 	runPanel *runPanel
 	curves   *curvesPanel
@@ -238,17 +240,18 @@ func (c *controller) safeRun(ctx context.Context, cfg experiments.Config, opts e
 // Stop cancels the running experiment; the run keeps what it wrote. Safe to call when idle.
 func (c *controller) Stop() { c.stop("stopping…") }
 
-// stop says msg and cancels the run (in this order: after the cancel the consumer may update
-// the widgets at once).
+// stop says msg and cancels the run (in this order, the cancel last: after it the consumer
+// may update the widgets, and start a queued experiment, at once).
 func (c *controller) stop(msg string) {
 	if c.running {
 		c.runPanel.status.SetText(msg)
 	}
-	if c.cancel != nil {
-		c.cancel()
+	cancel, pause := c.cancel, c.pause
+	if pause != nil {
+		pause.Set(false)
 	}
-	if c.pause != nil {
-		c.pause.Set(false)
+	if cancel != nil {
+		cancel()
 	}
 }
 
@@ -541,5 +544,5 @@ func (c *controller) showError(err error) {
 		fyne.LogError("rethink", err)
 		return
 	}
-	dialog.ShowError(err, c.win)
+	c.present(dialog.NewError(err, c.win), nil)
 }

@@ -32,16 +32,16 @@ type customPanel struct {
 	base experiments.Config
 	d    *deps
 
-	name                              *widget.Entry
+	name                              *field
 	dataset, model, mode, device      *widget.Select
-	trainSize, testSize               *widget.Entry
+	trainSize, testSize               *field
 	params                            *hint
 	pLabel                            *widget.Label
 	p                                 *widget.Slider
 	randomCrop, flip, permuteValues   *widget.Check
 	corruptTest                       *widget.Check
-	weightDecay, dropout              *widget.Entry
-	lr, batch, epochs, maxSteps, seed *widget.Entry
+	weightDecay, dropout              *field
+	lr, batch, epochs, maxSteps, seed *field
 	start, showData                   *widget.Button
 	content                           fyne.CanvasObject
 	// problem says why the form cannot start (in the error colour), above the buttons.
@@ -74,7 +74,7 @@ func (k paramsKey) same(o paramsKey) bool {
 
 func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
 	c := &customPanel{d: d}
-	c.name = widget.NewEntry()
+	c.name = newField()
 	var names []string
 	for _, m := range tfgraph.PaperModels() {
 		names = append(names, m.Arch.String())
@@ -104,8 +104,8 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.flip = widget.NewCheck("left-right flip", nil)
 	c.permuteValues = widget.NewCheck("permute all values, not pixels", nil)
 	c.corruptTest = widget.NewCheck("corrupt test labels too", nil)
-	entry := func(v fyne.StringValidator, placeholder string) *widget.Entry {
-		e := widget.NewEntry()
+	entry := func(v fyne.StringValidator, placeholder string) *field {
+		e := newField()
 		e.Validator, e.PlaceHolder = v, placeholder
 		e.OnChanged = func(string) { c.validate() }
 		return e
@@ -179,7 +179,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 // namedEntry is an entry of the form with its label.
 type namedEntry struct {
 	label string
-	entry *widget.Entry
+	entry *field
 }
 
 // datasetNames are the data sets the form offers.

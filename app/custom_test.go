@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"rethink/experiments"
 )
@@ -20,7 +19,7 @@ func TestCustomPanel_ValidatesAsTheUserTypes(t *testing.T) {
 	}
 	for _, c := range []struct {
 		entry       string
-		e           *widget.Entry
+		e           *field
 		text, field string
 	}{
 		{"train", cp.trainSize, "abc", "Training images: a whole number"},

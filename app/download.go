@@ -49,14 +49,14 @@ type downloadDialog struct {
 
 // offerCIFARDownload asks whether to download CIFAR-10 into dir and, on yes, starts it with
 // ensureCIFAR. It returns the question's dialog, already shown. Call it on the UI goroutine.
-func offerCIFARDownload(w fyne.Window, bg func(func()), dir string, onErr func(error), then func()) dialog.Dialog {
+func offerCIFARDownload(w fyne.Window, bg func(func()), present func(dialog.Dialog, func()), dir string, onErr func(error), then func()) dialog.Dialog {
 	msg := fmt.Sprintf("This experiment uses CIFAR-10, which is not in\n%s.\n\nDownload it now (about 170 MB, resumable)?", dir)
 	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
 			startDownload(w, bg, dir, ensureCIFAR, onErr, then)
 		}
 	}, w)
-	d.Show()
+	present(d, func() { startDownload(w, bg, dir, ensureCIFAR, onErr, then) })
 	return d
 }
 

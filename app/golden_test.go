@@ -68,7 +68,7 @@ func TestTablePanel_Markup(t *testing.T) {
 
 func TestRunPanel_Markup(t *testing.T) {
 	test.NewTempApp(t)
-	p := newRunPanel(func() {}, func() {}, func() {})
+	p := newRunPanel(func() {}, func() {}, func() {}, func() {})
 	size := fyne.NewSize(1000, 130)
 	assertPanelMarkup(t, "runpanel/idle.xml", p.content, size)
 	p.setRunning(true, false)

@@ -142,7 +142,7 @@ func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
 	t.do(func() {
-		offer = offerCIFARDownload(u.win, u.d.background, data.DefaultDataDir(), u.ctrl.showError, func() {})
+		offer = offerCIFARDownload(u.win, u.d.background, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, func() {})
 	})
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
