@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-
 )
 
 // press sends a key the way the window does: to the focused widget, else to the canvas.
@@ -212,4 +211,3 @@ func TestPresets_ListScrollsWithTheFocus(t *testing.T) {
 		}
 	}
 }
-

@@ -27,8 +27,8 @@ type runPanel struct {
 	// canStart says whether Start may be enabled when idle (the custom form on screen must be
 	// valid); nil: always.
 	canStart func() bool
-	content fyne.CanvasObject
-	paused  bool
+	content  fyne.CanvasObject
+	paused   bool
 	// run and of are the current run and the number of runs shown in the bar's text (of < 2:
 	// the bar's text is the percentage alone).
 	run, of int
