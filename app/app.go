@@ -34,6 +34,7 @@ type ui struct {
 	custom                                               *customPanel
 	data                                                 *dataView
 	history                                              *historyPanel
+	table1                                               *table1Panel
 	left                                                 *container.AppTabs
 	views                                                *container.AppTabs
 	curvesTab, tableTab, filtersTab, dataTab, historyTab *container.TabItem
@@ -73,7 +74,11 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
 	c.table = newTablePanel()
 	c.filters = newFiltersPanel()
+	c.onStart = func() { u.table1.refresh() }
 	c.onDone = func() {
+		if c.sess != nil {
+			u.table1.addTraces(c.sess.runs)
+		}
 		u.reloadHistory()
 		u.next()
 	}
@@ -98,7 +103,11 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	u.about = widget.NewRichText()
 	u.about.Wrapping = fyne.TextWrapWord
 	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(u.about, nil, nil, nil, c.curves.content))
-	u.tableTab = container.NewTabItem("Table 1", c.table.content)
+	u.table1 = newTable1Panel(all, u.presetState, u.runPresets)
+	// The paper's table on top, the rows of the experiment on screen below.
+	tables := container.NewVSplit(u.table1.content, c.table.content)
+	tables.Offset = 0.62
+	u.tableTab = container.NewTabItem("Table 1", tables)
 	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
 	u.dataTab = container.NewTabItem("Data", u.data.content)
 	u.historyTab = container.NewTabItem("History", u.history.content)
@@ -195,6 +204,26 @@ func (u *ui) start(checkData bool) {
 	u.ctrl.Start(p)
 }
 
+// presetState is "running" or "queued" for a preset that is, else "".
+func (u *ui) presetState(p Preset) string {
+	if u.ctrl.running && u.ctrl.sess != nil && u.ctrl.sess.preset.ID == p.ID {
+		return "running"
+	}
+	for _, q := range u.queue {
+		if q.ID == p.ID {
+			return "queued"
+		}
+	}
+	return ""
+}
+
+// runPresets runs ps one after the other, after what runs and is queued (Table 1's buttons).
+func (u *ui) runPresets(ps []Preset) {
+	u.queue = append(u.queue, ps...)
+	u.showQueue()
+	u.next()
+}
+
 // setAbout shows what the experiment shows, the paper's finding ("Paper: ...") and how ours
 // departs ("Here: ..."), leaving out the empty ones.
 func (u *ui) setAbout(what, paper, here string) {
@@ -259,7 +288,10 @@ func (u *ui) reloadHistory() {
 	root := u.history.root
 	u.d.background(func() {
 		recs, err := readHistory(root)
-		fyne.Do(func() { u.history.show(recs, err) })
+		fyne.Do(func() {
+			u.history.show(recs, err)
+			u.table1.addRecords(recs)
+		})
 	})
 }
 

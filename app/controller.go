@@ -62,8 +62,9 @@ type controller struct {
 	curves   *curvesPanel
 	table    *tablePanel
 	filters  *filtersPanel
-	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history.
-	onDone func()
+	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history;
+	// onStart when one started, before its goroutines do.
+	onDone, onStart func()
 	// afterShow, when not nil, is called at the end of every show (tests wait on it).
 	afterShow func(view)
 }
@@ -126,6 +127,9 @@ func (c *controller) Start(p Preset) {
 	c.show(view{progress: &progressView{text: fmt.Sprintf("%s: starting…", p.Title), indefinite: true},
 		table: tableRows(s.runs), fresh: true})
 
+	if c.onStart != nil {
+		c.onStart()
+	}
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
 	go c.work(ctx, withThreads(p.Runs, uiThreads()), opts, events)

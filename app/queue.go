@@ -68,6 +68,9 @@ func (u *ui) next() {
 // showQueue shows the queue in the run strip ("Next: A, then B"), hidden when empty.
 func (u *ui) showQueue() {
 	rp := u.ctrl.runPanel
+	if u.table1 != nil {
+		u.table1.refresh()
+	}
 	if len(u.queue) == 0 {
 		rp.queue.Hide()
 		return
