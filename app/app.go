@@ -60,6 +60,7 @@ type ui struct {
 //
 //	w.SetContent(gui.New(a, w, experiments.Run, dir))
 func New(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) fyne.CanvasObject {
+	setTheme(a, themeSystem)
 	return newUI(a, w, run, resultsDir, defaultDeps()).content
 }
 

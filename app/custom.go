@@ -299,10 +299,12 @@ func (c *customPanel) validate() {
 	c.valid = err == nil
 	if err != nil {
 		c.problem.SetText(problemText(err))
+		c.problem.Show()
 		c.start.Disable()
 		c.showData.Disable()
 	} else {
 		c.problem.SetText("")
+		c.problem.Hide() // no empty band above the buttons
 		c.start.Enable()
 		c.showData.Enable()
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"rethink/experiments"
 	"rethink/experiments/report"
@@ -111,5 +112,16 @@ func TestProgress_TowardTheFitAndKeptAfterStop(t *testing.T) {
 	c.show(c.prepare(allDone{experiments.Finished{Err: context.Canceled}}))
 	if got := c.runPanel.bar.Value; got != before {
 		t.Errorf("after a stop the bar shows %g, want it kept at %g", got, before)
+	}
+}
+
+// In the light theme unchecked boxes and radios are outlined darkly enough to be seen.
+func TestTheme_LightOutlinesVisible(t *testing.T) {
+	a := test.NewTempApp(t)
+	setTheme(a, themeLight)
+	th := a.Settings().Theme()
+	bg, border := th.Color("background", 0), th.Color("inputBorder", 0)
+	if d := luminance(bg) - luminance(border); d < 0.3 {
+		t.Errorf("light theme: outline %v on background %v differs by %.2f in brightness, want at least 0.3", border, bg, d)
 	}
 }

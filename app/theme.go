@@ -7,15 +7,26 @@ import (
 	"fyne.io/fyne/v2/theme"
 )
 
-// fixedVariant is a theme held to one variant, whatever the desktop prefers: the app's theme
-// switch (light, dark) and the tour's screenshots use it.
-type fixedVariant struct {
+// appTheme is Fyne's default theme, held to one variant when variant is set (the theme switch,
+// the tour's screenshots) or following the desktop's preference, with unchecked boxes and
+// radios drawn darker in the light variant: the default's #e3e3e3 outline on white is nearly
+// invisible.
+type appTheme struct {
 	fyne.Theme
-	variant fyne.ThemeVariant
+	variant *fyne.ThemeVariant
 }
 
-func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
+// lightInputBorder is the outline of inputs, boxes and radios in the light variant.
+var lightInputBorder = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+
+func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.variant != nil {
+		v = *t.variant
+	}
+	if n == theme.ColorNameInputBorder && v == theme.VariantLight {
+		return lightInputBorder
+	}
+	return t.Theme.Color(n, v)
 }
 
 // Theme choices of the switch in the window.
@@ -28,12 +39,14 @@ const (
 // setTheme applies a theme choice to a: the desktop's preference, or light or dark whatever it
 // says. Fyne then redraws the window, and the plots follow (the settings listener of newUI).
 func setTheme(a fyne.App, choice string) {
+	var v *fyne.ThemeVariant
 	switch choice {
 	case themeLight:
-		a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantLight})
+		l := theme.VariantLight
+		v = &l
 	case themeDark:
-		a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantDark})
-	default:
-		a.Settings().SetTheme(theme.DefaultTheme())
+		d := theme.VariantDark
+		v = &d
 	}
+	a.Settings().SetTheme(appTheme{Theme: theme.DefaultTheme(), variant: v})
 }

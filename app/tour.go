@@ -69,6 +69,13 @@ func (t *Tour) Run() error {
 		{"presets", func() error { return t.shot("01-presets.png") }, false},
 		{"custom and data", t.customAndData, false},
 		{"download", t.download, false},
+		{"table 1 before any run", func() error {
+			if !t.NoTraining {
+				return nil
+			}
+			t.do(func() { u.views.Select(u.tableTab) })
+			return t.shot("09-table1.png")
+		}, false},
 		{"figure 1a", t.figure1a, true},
 		{"table 1", t.table1, true},
 		{"alexnet filters", t.alexnetFilters, true},
@@ -114,6 +121,17 @@ func (t *Tour) customAndData() error {
 	if err := t.shot("02-custom.png"); err != nil {
 		return err
 	}
+	// Bad values: the message at the field and above Start, Start disabled; a size beyond the
+	// data set noted at its field.
+	t.do(func() {
+		u.custom.trainSize.SetText("100000")
+		u.custom.lr.SetText("fast")
+		u.win.Canvas().Focus(u.custom.name) // the form shows a field's message once it lost the focus
+	})
+	if err := t.shot("02b-custom-invalid.png"); err != nil {
+		return err
+	}
+	t.do(func() { u.custom.Load(cfg) })
 	for _, c := range []struct {
 		r    data.Randomization
 		name string
