@@ -54,7 +54,7 @@ func newFiltersPanel() *filtersPanel {
 		p.img[i] = canvas.NewImageFromImage(blank(8, 8))
 		p.img[i].FillMode = canvas.ImageFillContain
 		p.img[i].ScaleMode = canvas.ImageScalePixels
-		p.img[i].SetMinSize(fyne.NewSize(240, 240))
+		p.img[i].SetMinSize(fyne.NewSize(160, 160)) // small enough for a 1024x640 window; it grows with it
 		p.caption[i] = widget.NewLabel("")
 		p.caption[i].Alignment = fyne.TextAlignCenter
 		p.caption[i].Truncation = fyne.TextTruncateEllipsis
