@@ -107,7 +107,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	u.table1 = newTable1Panel(all, u.presetState, u.runPresets)
 	// The paper's table on top, the rows of the experiment on screen below.
 	tables := container.NewVSplit(u.table1.content, c.table.content)
-	tables.Offset = 0.62
+	tables.Offset = 0.72
 	u.tableTab = container.NewTabItem("Table 1", tables)
 	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
 	u.dataTab = container.NewTabItem("Data", u.data.content)

@@ -276,10 +276,10 @@ func (c *customPanel) validate() {
 	train, test := "", ""
 	if sz, ok := splitSizes[c.dataset.Selected]; ok {
 		if n, err := strconv.Atoi(strings.TrimSpace(c.trainSize.Text)); err == nil && n > sz[0] {
-			train = fmt.Sprintf("%s has %s training images: all %s are used", c.dataset.Selected, thousands(int64(sz[0])), thousands(int64(sz[0])))
+			train = fmt.Sprintf("%s has %s: all are used", c.dataset.Selected, thousands(int64(sz[0])))
 		}
 		if n, err := strconv.Atoi(strings.TrimSpace(c.testSize.Text)); err == nil && n > sz[1] {
-			test = fmt.Sprintf("%s has %s test images: all %s are used", c.dataset.Selected, thousands(int64(sz[1])), thousands(int64(sz[1])))
+			test = fmt.Sprintf("%s has %s: all are used", c.dataset.Selected, thousands(int64(sz[1])))
 		}
 	}
 	if train != c.trainItem.HintText || test != c.testItem.HintText {

@@ -39,7 +39,7 @@ func newPlotPane(d *deps, style func() report.Style, c report.Chart) *plotPane {
 	p.img = canvas.NewImageFromImage(image.NewRGBA(image.Rect(0, 0, 1, 1)))
 	p.img.FillMode = canvas.ImageFillContain
 	p.img.ScaleMode = canvas.ImageScaleSmooth
-	p.img.SetMinSize(fyne.NewSize(240, 120))
+	p.img.SetMinSize(fyne.NewSize(240, 100))
 	p.ExtendBaseWidget(p)
 	return p
 }

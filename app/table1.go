@@ -47,7 +47,7 @@ type table1Line struct {
 
 // table1Weights are the relative widths of its columns: row, paper train, paper test, ours
 // train, ours test, runs, and the run button.
-var table1Weights = []float32{3.2, 1, 1, 1.8, 1.8, 1.4, 0.7}
+var table1Weights = []float32{2.6, 1.15, 1.15, 1.6, 1.6, 1.1, 0.6}
 
 func newTable1Panel(all []Preset, state func(Preset) string, onRun func([]Preset)) *table1Panel {
 	p := &table1Panel{results: map[string]map[string]result{}, state: state, onRun: onRun}

@@ -352,7 +352,9 @@ func (t *Tour) capture() (*image.RGBA, error) {
 		t.useX = true
 		t.logf("the GL capture is blank (a software GL renderer); taking the window from the X server")
 	}
-	out, err := exec.Command("import", "-window", "root", "-crop", fmt.Sprintf("%dx%d+0+0", w, h), "png:-").Output()
+	// The whole screen, cropped here to the window: a window larger than the screen (it cannot
+	// shrink below its content's minimum) would make import's own crop fail.
+	out, err := exec.Command("import", "-window", "root", "png:-").Output()
 	if err != nil {
 		return nil, fmt.Errorf("capture the window from the X server with ImageMagick's import: %w", err)
 	}
@@ -360,7 +362,10 @@ func (t *Tour) capture() (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	rgba := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	if w > img.Bounds().Dx() || h > img.Bounds().Dy() {
+		t.logf("the window (%dx%d) is larger than the screen (%dx%d)", w, h, img.Bounds().Dx(), img.Bounds().Dy())
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, min(w, img.Bounds().Dx()), min(h, img.Bounds().Dy())))
 	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
 	return rgba, nil
 }

@@ -75,7 +75,7 @@ func nice(r Range, headroom bool) Range {
 		d := math.Max(math.Abs(r.Max)*0.1, 1)
 		r = Range{r.Min - d, r.Max + d}
 	}
-	step := tickStep(r.Max - r.Min)
+	step := tickStep(r.Max-r.Min, 5)
 	lo, hi := math.Floor(r.Min/step)*step, math.Ceil(r.Max/step)*step
 	if headroom && hi-r.Max < 0.03*(hi-lo) {
 		hi += step
@@ -86,9 +86,10 @@ func nice(r Range, headroom bool) Range {
 	return Range{lo, hi}
 }
 
-// tickStep is a round step (1, 2, 2.5 or 5 times a power of ten) giving 4 to 8 ticks over span.
-func tickStep(span float64) float64 {
-	raw := span / 5
+// tickStep is a round step (1, 2, 2.5 or 5 times a power of ten) giving about n ticks over
+// span.
+func tickStep(span float64, n int) float64 {
+	raw := span / float64(max(n, 1))
 	pow := math.Pow(10, math.Floor(math.Log10(raw)))
 	for _, m := range []float64{1, 2, 2.5, 5, 10} {
 		if raw <= m*pow*1.0001 {
@@ -98,16 +99,22 @@ func tickStep(span float64) float64 {
 	return 10 * pow
 }
 
-// ticks labels round values (tickStep) across an axis, with no more decimals than the step
-// needs: "50000", not "50000.00"; "0.25", not "0.250".
-type ticks struct{}
+// ticks labels about n round values (tickStep) across an axis, with no more decimals than the
+// step needs: "50000", not "50000.00"; "0.25", not "0.250".
+type ticks struct{ n int }
+
+// ticksFor are the tickers of a plot of sz pixels: a label about every 90 pixels across and
+// every 45 up, 2 to 10 of them, so that a short plot does not pile its labels up.
+func ticksFor(sz Size) (x, y ticks) {
+	return ticks{n: min(10, max(2, sz.W/90))}, ticks{n: min(10, max(2, sz.H/45))}
+}
 
 // Ticks implements plot.Ticker.
-func (ticks) Ticks(lo, hi float64) []plot.Tick {
+func (t ticks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || !finite(lo) || !finite(hi) {
 		return nil
 	}
-	step := tickStep(hi - lo)
+	step := tickStep(hi-lo, t.n)
 	dec := 0
 	if step < 1 {
 		dec = int(math.Ceil(-math.Log10(step) - 1e-9))

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -26,7 +27,7 @@ func shortRun() Run {
 // with, or when the fit mark lies on the frame (where it cannot be seen).
 func checkContains(t *testing.T, name string, c Chart) {
 	t.Helper()
-	p := c.build(Light())
+	p := c.build(Light(), DefaultSize)
 	for _, s := range c.Series {
 		for i := range min(len(s.X), len(s.Y)) {
 			x, y := s.X[i], s.Y[i]
@@ -81,3 +82,18 @@ func labelled(ticks []plotTick) []string {
 }
 
 type plotTick = plot.Tick
+
+// A short plot labels fewer ticks: its labels do not pile up.
+func TestTicks_FollowThePlotSize(t *testing.T) {
+	_, short := ticksFor(Size{W: 600, H: 100})
+	_, tall := ticksFor(Size{W: 600, H: 400})
+	ns, nt := len(short.Ticks(0, 1)), len(tall.Ticks(0, 1))
+	if ns > 3 || nt < 5 {
+		t.Errorf("ticks on [0, 1]: %d at 100 px high, %d at 400 px; want at most 3 and at least 5", ns, nt)
+	}
+	for _, tk := range tall.Ticks(0, 50000) {
+		if strings.Contains(tk.Label, ".") {
+			t.Errorf("tick %q on [0, 50000] has decimals", tk.Label)
+		}
+	}
+}

@@ -60,7 +60,7 @@ func inches(px int) vg.Length { return vg.Length(px) * vg.Inch / DPI }
 // cannot be built gives an image that says why.
 func (c Chart) Render(st Style, sz Size) *image.RGBA {
 	cv := vgimg.NewWith(vgimg.UseWH(inches(sz.W), inches(sz.H)), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(st.Background))
-	c.build(st).Draw(draw.New(cv))
+	c.build(st, sz).Draw(draw.New(cv))
 	return toRGBA(cv.Image())
 }
 
@@ -70,7 +70,7 @@ func (c Chart) WriteSVG(out io.Writer, st Style, sz Size) error {
 	dc := draw.New(cv)
 	dc.SetColor(st.Background)
 	dc.Fill(dc.Rectangle.Path())
-	c.build(st).Draw(dc)
+	c.build(st, sz).Draw(dc)
 	_, err := cv.WriteTo(out)
 	return err
 }
@@ -89,8 +89,9 @@ func toRGBA(img image.Image) *image.RGBA {
 	return out
 }
 
-// build makes the gonum plot of c in st's colours, with non-finite points dropped.
-func (c Chart) build(st Style) *plot.Plot {
+// build makes the gonum plot of c in st's colours, its ticks spaced for sz, with non-finite
+// points dropped.
+func (c Chart) build(st Style, sz Size) *plot.Plot {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = c.Title, c.XLabel, c.YLabel
 	paint(p, st)
@@ -106,7 +107,7 @@ func (c Chart) build(st Style) *plot.Plot {
 	}
 	// The ranges are set, not left to gonum's autoscaling: they hold every point and mark.
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x.Min, x.Max, y.Min, y.Max
-	p.X.Tick.Marker, p.Y.Tick.Marker = ticks{}, ticks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = ticksFor(sz)
 	if !drawn {
 		c.addEmptyNote(p, st)
 	}
