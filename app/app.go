@@ -79,6 +79,10 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	c.onDone = func() {
 		if c.sess != nil {
 			u.table1.addTraces(c.sess.runs)
+			// The Data tab shows the data of the experiment's last run, unless it shows some.
+			if n := len(c.sess.runs); n > 0 && len(u.data.grid.Objects) == 0 && !u.ctrl.closing {
+				u.loadData(c.sess.runs[n-1].cfg, false)
+			}
 		}
 		u.reloadHistory()
 		u.next()
@@ -268,15 +272,23 @@ func (u *ui) startCustom(cfg experiments.Config) {
 }
 
 // showData loads and randomizes cfg's data on a goroutine and shows it in the data view.
-func (u *ui) showData(cfg experiments.Config) {
-	u.views.Select(u.dataTab)
-	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, cfg.Randomization.Mode))
+func (u *ui) showData(cfg experiments.Config) { u.loadData(cfg, true) }
+
+// loadData loads cfg's data into the data view, bringing the view forward when show is set
+// (and saying nothing of an error when it is not: the view says it could not load).
+func (u *ui) loadData(cfg experiments.Config, show bool) {
+	if show {
+		u.views.Select(u.dataTab)
+	}
+	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, modeName(cfg.Randomization.Mode)))
 	u.d.background(func() {
-		title, thumbs, err := loadThumbs(context.Background(), cfg)
+		title, thumbs, err := u.d.loadData(context.Background(), cfg)
 		fyne.Do(func() {
 			if err != nil {
 				u.data.title.SetText("Could not load the data.")
-				u.ctrl.showError(explain(err))
+				if show {
+					u.ctrl.showError(explain(err))
+				}
 				return
 			}
 			u.data.show(title, thumbs)
@@ -339,38 +351,6 @@ func runTime(dir string) string {
 	return b
 }
 
-// export asks for a folder and writes the plots, the table and the metrics there.
-func (u *ui) export() {
-	set := report.Export{Table: u.ctrl.table.all(), Style: exportStyle(), Size: exportSize}
-	if last := u.ctrl.curves.last; last != nil {
-		set.Figures = last.figures
-	}
-	if !u.ctrl.running && u.ctrl.sess != nil {
-		set.Runs = reportRuns(u.ctrl.sess.runs)
-	}
-	if u.win == nil {
-		return
-	}
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.ctrl.showError(err)
-			return
-		}
-		if dir == nil {
-			return
-		}
-		files, err := set.WriteTo(dir.Path())
-		if err != nil {
-			u.ctrl.showError(err)
-			return
-		}
-		msg := fmt.Sprintf("Wrote %d files to %s.", len(files), dir.Path())
-		if u.ctrl.running {
-			msg += "\nPer-epoch metrics are in each run's folder (metrics.csv) while it runs."
-		}
-		dialog.ShowInformation("Exported", msg, u.win)
-	}, u.win)
-}
 
 // close is the window's close button and Ctrl+Q. While an experiment runs it asks first (Enter
 // quits, Esc keeps running); quitting stops the run, which keeps what it wrote in its folder,

@@ -109,6 +109,9 @@ func testDeps() *deps {
 		presets:     func() []Preset { return []Preset{testPreset()} },
 		countParams: func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil },
 		maxPlot:     report.Size{W: 300, H: 110},
+		loadData: func(_ context.Context, cfg experiments.Config) (string, []thumb, error) {
+			return "data of " + cfg.Name, nil, nil
+		},
 	}
 }
 

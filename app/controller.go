@@ -510,6 +510,9 @@ func (c *controller) show(v view) {
 		}
 		c.table.show(v.table)
 	}
+	if v.fresh && v.filters == nil {
+		c.filters.reset()
+	}
 	if v.filters != nil {
 		c.filters.show(v.filters)
 	}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+
 	"rethink/experiments"
 	"rethink/experiments/report"
 	"rethink/tfgraph"
@@ -20,6 +22,9 @@ type deps struct {
 	presets func() []Preset
 	// countParams counts a model's parameters (a scratch graph: tests avoid building it).
 	countParams func(a tfgraph.Architecture, h, w, c, classes int64) (int64, error)
+	// loadData reads and randomizes a config's data for the data view (tests avoid reading
+	// the data sets).
+	loadData func(ctx context.Context, cfg experiments.Config) (string, []thumb, error)
 	// maxPlot bounds the pixel size plots are rendered at (tests render small: the race
 	// detector makes rendering slow). Zero values bound nothing.
 	maxPlot report.Size
@@ -31,5 +36,6 @@ func defaultDeps() *deps {
 		background:  func(f func()) { go f() },
 		presets:     experiments.Presets,
 		countParams: tfgraph.CountParams,
+		loadData:    loadThumbs,
 	}
 }

@@ -107,6 +107,25 @@ func (p *filtersPanel) show(src []filterSource) {
 	p.redraw()
 }
 
+// reset empties the panel for a new experiment: no runs, both sides back to their defaults, the
+// slider at its live end (a slider left back in an earlier experiment would show the new
+// run's first, blank, snapshot).
+func (p *filtersPanel) reset() {
+	p.sources = nil
+	p.live = true
+	p.chosen = [2]bool{}
+	for i := range 2 {
+		p.pick[i].SetOptions(nil)
+		p.pick[i].ClearSelected()
+		p.img[i].Image = blank(8, 8)
+		p.img[i].Refresh()
+		p.caption[i].SetText("")
+	}
+	p.slider.Max, p.slider.Value = 0, 0
+	p.slider.Refresh()
+	p.position.SetText("snapshot –")
+}
+
 func (p *filtersPanel) source(name string) *filterSource {
 	for i := range p.sources {
 		if p.sources[i].name == name {

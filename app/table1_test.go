@@ -65,3 +65,34 @@ func TestTable1_PaperRowsAndRunAllMissing(t *testing.T) {
 		t.Errorf("the queue is not shown: %q", u.ctrl.runPanel.queueText.Text)
 	}
 }
+
+// A new experiment starts the Filters view afresh (slider live, no stale runs), and the Data
+// tab shows the data of a finished experiment's last run.
+func TestFiltersAndData_FollowANewExperiment(t *testing.T) {
+	f := &fakeRun{}
+	u, _ := newTestUI(t, f)
+	shown := make(chan view, 256)
+	u.ctrl.afterShow = func(v view) { shown <- v }
+	test.Tap(u.presets.buttons["test-quick"])
+	waitView(t, shown, func(v view) bool { return v.done })
+	if got := u.data.title.Text; got != "data of random labels" {
+		t.Errorf("Data tab after the run: %q, want the last run's data", got)
+	}
+	fp := u.ctrl.filters
+	snap := experiments.FiltersReady{Epoch: 1, Step: 8, Shape: []int64{5, 5, 1, 4}, Weights: make([]float32, 100)}
+	fp.show([]filterSource{{name: "old", snaps: []experiments.FiltersReady{snap, snap, snap}}})
+	fp.slider.SetValue(0) // scrubbed back
+	if fp.live {
+		t.Fatal("the slider at its start still follows the run")
+	}
+	f.mu.Lock()
+	f.block = true
+	f.mu.Unlock()
+	test.Tap(u.presets.buttons["test-quick"])
+	waitView(t, shown, func(v view) bool { return v.filters != nil })
+	if !fp.live || fp.slider.Value != fp.slider.Max || fp.source("old") != nil {
+		t.Errorf("new experiment: slider at %g of %g (live %v), want at its live end", fp.slider.Value, fp.slider.Max, fp.live)
+	}
+	u.ctrl.Stop()
+	waitView(t, shown, func(v view) bool { return v.done })
+}
