@@ -351,7 +351,6 @@ func runTime(dir string) string {
 	return b
 }
 
-
 // close is the window's close button and Ctrl+Q. While an experiment runs it asks first (Enter
 // quits, Esc keeps running); quitting stops the run, which keeps what it wrote in its folder,
 // and closes the window once the run ended (or after closeGrace).

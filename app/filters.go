@@ -113,7 +113,6 @@ func (p *filtersPanel) show(src []filterSource) {
 func (p *filtersPanel) reset() {
 	p.sources = nil
 	p.live = true
-	p.chosen = [2]bool{}
 	for i := range 2 {
 		p.pick[i].SetOptions(nil)
 		p.pick[i].ClearSelected()
@@ -121,6 +120,7 @@ func (p *filtersPanel) reset() {
 		p.img[i].Refresh()
 		p.caption[i].SetText("")
 	}
+	p.chosen = [2]bool{} // after clearing: a cleared pick calls its OnChanged, which sets them
 	p.slider.Max, p.slider.Value = 0, 0
 	p.slider.Refresh()
 	p.position.SetText("snapshot –")

@@ -20,12 +20,13 @@ func TestTable1_PaperRowsAndRunAllMissing(t *testing.T) {
 	w := test.NewWindow(nil)
 	u := newUI(a, w, f.run, t.TempDir(), d)
 	w.SetContent(u.content)
-	t.Cleanup(func() {
-		u.queue = nil
-		u.ctrl.Stop()
-	})
 	shown := make(chan view, 1024)
 	u.ctrl.afterShow = func(v view) { shown <- v }
+	t.Cleanup(func() { // no run may outlive the test: its widgets share Fyne's caches with the next
+		u.queue = nil
+		u.ctrl.Stop()
+		waitView(t, shown, func(v view) bool { return v.done })
+	})
 	tp := u.table1
 	for _, tier := range []string{"paper", "quick"} {
 		tp.tier.SetSelected(tier)
