@@ -107,7 +107,11 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 
 	u.about = widget.NewRichText()
 	u.about.Wrapping = fyne.TextWrapWord
-	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(u.about, nil, nil, nil, c.curves.content))
+	// The lines above the plots scroll in their own share of the height (a fifth to start
+	// with; the divider moves it), so that the plots keep their room in a short window.
+	aboutSplit := container.NewVSplit(container.NewVScroll(u.about), c.curves.content)
+	aboutSplit.Offset = 0.2
+	u.curvesTab = container.NewTabItem("Curves", aboutSplit)
 	u.table1 = newTable1Panel(all, u.presetState, u.runPresets)
 	// The paper's table on top, the rows of the experiment on screen below.
 	tables := container.NewVSplit(u.table1.content, c.table.content)
