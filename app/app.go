@@ -101,7 +101,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	for _, f := range u.custom.fields {
 		f.entry.onEscape = u.escape
 	}
-	u.custom.name.onEscape = u.escape
+	u.custom.name.onEscape, u.custom.dataDir.onEscape = u.escape, u.escape
 	u.data = newDataView()
 	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
 
@@ -204,7 +204,7 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
-		offerCIFARDownload(u.win, u.d.background, u.ctrl.present, dir, u.ctrl.showError, func() { u.start(false) })
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
@@ -275,8 +275,15 @@ func (u *ui) startCustom(cfg experiments.Config) {
 	u.startSelected()
 }
 
-// showData loads and randomizes cfg's data on a goroutine and shows it in the data view.
-func (u *ui) showData(cfg experiments.Config) { u.loadData(cfg, true) }
+// showData loads and randomizes cfg's data on a goroutine and shows it in the data view;
+// CIFAR-10 that is not there yet is offered for download first.
+func (u *ui) showData(cfg experiments.Config) {
+	if dir, missing := missingCIFAR([]experiments.Config{cfg}); missing && u.win != nil {
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, func() { u.loadData(cfg, true) })
+		return
+	}
+	u.loadData(cfg, true)
+}
 
 // loadData loads cfg's data into the data view, bringing the view forward when show is set
 // (and saying nothing of an error when it is not: the view says it could not load).

@@ -105,10 +105,11 @@ func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 // (the race detector makes rendering slow).
 func testDeps() *deps {
 	return &deps{
-		background:  func(f func()) { f() },
-		presets:     func() []Preset { return []Preset{testPreset()} },
-		countParams: func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil },
-		maxPlot:     report.Size{W: 300, H: 110},
+		background:    func(f func()) { f() },
+		presets:       func() []Preset { return []Preset{testPreset()} },
+		countParams:   func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil },
+		maxPlot:       report.Size{W: 300, H: 110},
+		downloadStall: time.Minute,
 		loadData: func(_ context.Context, cfg experiments.Config) (string, []thumb, error) {
 			return "data of " + cfg.Name, nil, nil
 		},
@@ -325,7 +326,7 @@ func TestDownload_OfferedForMissingCIFAR(t *testing.T) {
 		return nil
 	}
 	done := false
-	startDownload(w, u.d.background, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
+	startDownload(w, u.d, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
 	if !done || len(got) != 1 {
 		t.Errorf("download: then called %v, progress %v", done, got)
 	}

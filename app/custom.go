@@ -32,7 +32,7 @@ type customPanel struct {
 	base experiments.Config
 	d    *deps
 
-	name                              *field
+	name, dataDir                     *field
 	dataset, model, mode, device      *widget.Select
 	trainSize, testSize               *field
 	params                            *hint
@@ -120,6 +120,9 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.maxSteps = entry(wholeNumber(1, true), "no bound")
 	c.seed = entry(wholeNumber(0, false), "")
 	c.name.OnChanged = func(string) { c.validate() }
+	c.dataDir = newField()
+	c.dataDir.PlaceHolder = "the default (" + data.DefaultDataDir() + ")"
+	c.dataDir.OnChanged = func(string) { c.validate() }
 	c.problem = newHint("", true)
 	c.problem.seg.Style.ColorName = theme.ColorNameError
 	// withConfig hands the form's config to use; the buttons are disabled while the form is
@@ -150,6 +153,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.form = widget.NewForm(
 		item("Name", c.name, ""),
 		item("Data set", c.dataset, ""),
+		item("Data folder", c.dataDir, "where CIFAR-10 (or MNIST-format files) are read from"),
 		c.trainItem,
 		c.testItem,
 		// The count goes under the model list: beside it, it would widen the panel.
@@ -343,6 +347,7 @@ func (c *customPanel) Load(cfg experiments.Config) {
 	c.base = cfg
 	c.name.SetText(cfg.Name)
 	c.dataset.SetSelected(cfg.Dataset)
+	c.dataDir.SetText(cfg.DataDir)
 	c.trainSize.SetText(zeroBlank(cfg.TrainSize))
 	c.testSize.SetText(zeroBlank(cfg.TestSize))
 	sel := ""
@@ -406,6 +411,7 @@ func (c *customPanel) Config() (experiments.Config, error) {
 		cfg.Name = "custom"
 	}
 	set("dataset", c.dataset.Selected)
+	cfg.DataDir = strings.TrimSpace(c.dataDir.Text)
 	set("train_size", blank0(c.trainSize.Text))
 	set("test_size", blank0(c.testSize.Text))
 	if sz, ok := splitSizes[cfg.Dataset]; ok { // as the engine does, and as the form says

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"rethink/experiments"
 	"rethink/experiments/report"
@@ -25,6 +26,9 @@ type deps struct {
 	// loadData reads and randomizes a config's data for the data view (tests avoid reading
 	// the data sets).
 	loadData func(ctx context.Context, cfg experiments.Config) (string, []thumb, error)
+	// downloadStall is how long a download may go without a byte (or an answer) before it is
+	// given up: a server that never answers would otherwise leave "connecting…" up for ever.
+	downloadStall time.Duration
 	// maxPlot bounds the pixel size plots are rendered at (tests render small: the race
 	// detector makes rendering slow). Zero values bound nothing.
 	maxPlot report.Size
@@ -33,9 +37,10 @@ type deps struct {
 // defaultDeps are the real ones.
 func defaultDeps() *deps {
 	return &deps{
-		background:  func(f func()) { go f() },
-		presets:     experiments.Presets,
-		countParams: tfgraph.CountParams,
-		loadData:    loadThumbs,
+		background:    func(f func()) { go f() },
+		presets:       experiments.Presets,
+		countParams:   tfgraph.CountParams,
+		loadData:      loadThumbs,
+		downloadStall: 30 * time.Second,
 	}
 }
