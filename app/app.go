@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -330,8 +331,12 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 	u.d.background(func() {
 		s := &session{title: fmt.Sprintf("%d runs from the history", len(recs))}
 		names := map[string]int{}
+		var problems []string
 		for i, r := range recs {
-			snaps, _ := experiments.ReadFilterSnapshots(r.Dir)
+			snaps, err := experiments.ReadFilterSnapshots(r.Dir)
+			if err != nil { // the curves and the table are still worth showing: say what is missing
+				problems = append(problems, fmt.Sprintf("the filters of %s could not be read (%v)", filepath.Base(r.Dir), err))
+			}
 			t := recordTrace(i, r, snaps)
 			if names[t.label()]++; names[t.label()] > 1 || len(recs) > 1 {
 				t.cfg.Name = fmt.Sprintf("%s @%s", t.label(), runTime(r.Dir))
@@ -346,6 +351,10 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 			u.ctrl.sess = s
 			u.ctrl.show(v)
 			u.ctrl.runPanel.experiment.SetText(s.title)
+			u.ctrl.runPanel.status.SetText("reopened")
+			if len(problems) > 0 {
+				u.ctrl.runPanel.status.SetText("reopened, but " + strings.Join(problems, "; "))
+			}
 			u.setAbout("Reopened from "+u.history.root, "", "")
 			u.views.Select(u.curvesTab)
 		})
