@@ -261,13 +261,17 @@ func (u *ui) editPreset(p Preset) {
 	if len(p.Runs) == 0 {
 		return
 	}
-	u.custom.Load(p.Runs[0])
+	u.custom.LoadPreset(p)
 	u.left.SelectIndex(1)
 }
 
 func (u *ui) startCustom(cfg experiments.Config) {
 	p := Preset{ID: "custom", Group: "Custom", Title: "Custom: " + cfg.Name, Tier: "custom",
-		Description: "A run set up in the custom panel.", Runs: []experiments.Config{cfg}}
+		Description: "A run set up in the custom panel.", Runs: u.custom.Runs(cfg)}
+	if lp := u.custom.preset; lp != nil && len(p.Runs) > 1 { // a preset's runs, edited
+		p.Title, p.Description, p.PaperNote = "Custom: "+shortTitle(*lp), lp.Description, lp.PaperNote
+		p.Paper = lp.Paper
+	}
 	if u.ctrl.running {
 		u.offerQueue(p)
 		return

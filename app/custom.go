@@ -51,6 +51,13 @@ type customPanel struct {
 	trainItem, testItem *widget.FormItem
 	// fields are the entries checked as the user types, by their labels.
 	fields []namedEntry
+	// preset is the preset the form was loaded from with the pencil, when it has several runs:
+	// runPick chooses the run shown, and with allRuns set Start starts every run of it, each
+	// keeping its own name, randomization and seed and taking the rest from the form.
+	preset    *Preset
+	runPick   *widget.Select
+	allRuns   *widget.Check
+	presetRow *fyne.Container
 	// valid says the form makes a config that starts; onValid hears every check.
 	valid   bool
 	onValid func(bool)
@@ -150,6 +157,19 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.testItem = item("Test images", c.testSize, "")
 	c.fields = []namedEntry{{"Training images", c.trainSize}, {"Test images", c.testSize}, {"Weight decay", c.weightDecay},
 		{"Dropout", c.dropout}, {"Learning rate", c.lr}, {"Batch", c.batch}, {"Epochs", c.epochs}, {"Max steps", c.maxSteps}, {"Seed", c.seed}}
+	c.runPick = widget.NewSelect(nil, func(name string) {
+		if c.preset == nil {
+			return
+		}
+		for _, r := range c.preset.Runs {
+			if r.Name == name && r.Name != c.base.Name {
+				c.load(r)
+			}
+		}
+	})
+	c.allRuns = widget.NewCheck("", func(bool) { c.validate() })
+	c.presetRow = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("Run of the preset"), nil, c.runPick), c.allRuns)
+	c.presetRow.Hide()
 	c.form = widget.NewForm(
 		item("Name", c.name, ""),
 		item("Data set", c.dataset, ""),
@@ -175,7 +195,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	note := newHint("Defaults follow the paper: SGD with momentum 0.9, learning rate ×0.95 per epoch. "+
 		"Weight decay 5e-4 (CNN) / 1e-4 (MLP) is not in the paper. The realized flip rate appears in the status line once the run starts.", true)
 	c.content = container.NewBorder(nil, container.NewVBox(c.problem, container.NewHBox(c.start, c.showData)), nil, nil,
-		container.NewVScroll(container.NewVBox(c.form, note)))
+		container.NewVScroll(container.NewVBox(c.presetRow, c.form, note)))
 	c.Load(quickDefault())
 	return c
 }
@@ -342,8 +362,54 @@ func quickDefault() experiments.Config {
 	return cfg
 }
 
-// Load shows cfg in the panel (a preset's first run, or a run from the history).
+// Load shows cfg in the panel (a run from the history, or the default), forgetting any preset.
 func (c *customPanel) Load(cfg experiments.Config) {
+	c.preset = nil
+	if c.presetRow != nil {
+		c.presetRow.Hide()
+	}
+	c.load(cfg)
+}
+
+// LoadPreset shows the first run of p; a preset of several runs (a sweep, Figure 1a) offers
+// its runs and, checked by default, to start them all with the form's settings.
+func (c *customPanel) LoadPreset(p Preset) {
+	if len(p.Runs) < 2 {
+		c.Load(p.Runs[0])
+		return
+	}
+	c.preset = &p
+	names := make([]string, len(p.Runs))
+	for i, r := range p.Runs {
+		names[i] = r.Name
+	}
+	c.runPick.SetOptions(names)
+	c.allRuns.Text = fmt.Sprintf("start all %d runs: each keeps its name, randomization and seed", len(p.Runs))
+	c.allRuns.Checked = true
+	c.allRuns.Refresh()
+	c.presetRow.Show()
+	c.load(p.Runs[0])
+	c.runPick.Selected = p.Runs[0].Name
+	c.runPick.Refresh()
+}
+
+// Runs are the runs Start starts for the form's config cfg: every run of the loaded preset,
+// each keeping its own name, randomization and seed, when that is asked for; else cfg.
+func (c *customPanel) Runs(cfg experiments.Config) []experiments.Config {
+	if c.preset == nil || !c.allRuns.Checked {
+		return []experiments.Config{cfg}
+	}
+	out := make([]experiments.Config, len(c.preset.Runs))
+	for i, r := range c.preset.Runs {
+		x := cfg
+		x.Name, x.Randomization, x.Seed = r.Name, r.Randomization, r.Seed
+		out[i] = x
+	}
+	return out
+}
+
+// load shows cfg in the form.
+func (c *customPanel) load(cfg experiments.Config) {
 	c.base = cfg
 	c.name.SetText(cfg.Name)
 	c.dataset.SetSelected(cfg.Dataset)

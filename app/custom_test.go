@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
 )
 
 // Bad values are refused as they are typed, at their field, with Start disabled and no dialog;
@@ -76,5 +77,42 @@ func TestSession_FlagsADivergedRun(t *testing.T) {
 	}
 	if s := c.runPanel.status.Text; !strings.Contains(s, "diverged") || !strings.Contains(s, "learning rate") {
 		t.Errorf("status: got %q, want it to say the run diverged and what to do", s)
+	}
+}
+
+// The pencil on a preset of several runs (a sweep) loads all of them: the form shows one, any
+// can be picked, and Start starts every run with the form's settings, each keeping its p.
+func TestCustomPanel_PencilOnASweepLoadsAllRuns(t *testing.T) {
+	f := &fakeRun{}
+	u, _ := newTestUI(t, f)
+	shown := make(chan view, 256)
+	u.ctrl.afterShow = func(v view) { shown <- v }
+	sweep := testPreset()
+	sweep.Runs = nil
+	for i, p := range []float64{0, 0.5, 1} {
+		cfg := quickDefault()
+		cfg.Name = []string{"p=0", "p=0.5", "p=1"}[i]
+		cfg.Randomization = data.Randomization{Mode: data.PartialLabels, P: p}
+		sweep.Runs = append(sweep.Runs, cfg)
+	}
+	u.editPreset(sweep)
+	cp := u.custom
+	if !cp.presetRow.Visible() || len(cp.runPick.Options) != 3 {
+		t.Fatalf("pencil on a 3-run sweep: run choice shown %v with %d runs", cp.presetRow.Visible(), len(cp.runPick.Options))
+	}
+	cp.runPick.SetSelected("p=0.5")
+	if cp.p.Value != 0.5 || cp.name.Text != "p=0.5" {
+		t.Errorf("picked p=0.5: the form shows %q with p %g", cp.name.Text, cp.p.Value)
+	}
+	cp.lr.SetText("0.05")
+	test.Tap(cp.start)
+	waitView(t, shown, func(v view) bool { return v.done })
+	if len(f.cfgs) != 3 {
+		t.Fatalf("Start ran %d runs, want the sweep's 3", len(f.cfgs))
+	}
+	for i, c := range f.cfgs {
+		if c.LearningRate != 0.05 || c.Randomization.P != sweep.Runs[i].Randomization.P || c.Name != sweep.Runs[i].Name {
+			t.Errorf("run %d: %q lr %g p %g; want %q with the form's lr 0.05 and its own p", i, c.Name, c.LearningRate, c.Randomization.P, sweep.Runs[i].Name)
+		}
 	}
 }
