@@ -205,7 +205,11 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
-		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, func() { u.start(false) })
+		failed := func(err error) {
+			u.ctrl.runPanel.status.SetText("not started: CIFAR-10 could not be downloaded")
+			u.ctrl.showError(err)
+		}
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, failed, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
@@ -356,6 +360,11 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 			u.ctrl.show(v)
 			u.ctrl.runPanel.experiment.SetText(s.title)
 			u.ctrl.runPanel.status.SetText("reopened")
+			dirs := make([]string, len(recs))
+			for i, r := range recs {
+				dirs[i] = filepath.Base(r.Dir)
+			}
+			u.ctrl.runPanel.info.SetText("from " + strings.Join(dirs, ", "))
 			if len(problems) > 0 {
 				u.ctrl.runPanel.status.SetText("reopened, but " + strings.Join(problems, "; "))
 			}
