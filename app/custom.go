@@ -128,7 +128,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.seed = entry(wholeNumber(0, false), "")
 	c.name.OnChanged = func(string) { c.validate() }
 	c.dataDir = newField()
-	c.dataDir.PlaceHolder = "the default (" + data.DefaultDataDir() + ")"
+	c.dataDir.PlaceHolder = "the default (~/.cache/rethink/data, or $RETHINK_DATA)"
 	c.dataDir.OnChanged = func(string) { c.validate() }
 	c.problem = newHint("", true)
 	c.problem.seg.Style.ColorName = theme.ColorNameError
@@ -173,7 +173,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.form = widget.NewForm(
 		item("Name", c.name, ""),
 		item("Data set", c.dataset, ""),
-		item("Data folder", c.dataDir, "where CIFAR-10 (or MNIST-format files) are read from"),
+		item("Data folder", c.dataDir, "CIFAR-10 or MNIST-format files"),
 		c.trainItem,
 		c.testItem,
 		// The count goes under the model list: beside it, it would widen the panel.

@@ -39,6 +39,7 @@ func TestKeys_WorkWhateverHasTheFocus(t *testing.T) {
 		t.Fatal("no main menu: the shortcuts would depend on the focus")
 	}
 	u.editPreset(testPreset())
+	u.custom.allRuns.SetChecked(false) // the form's one run, not all the preset's
 	u.custom.name.SetText("from the form")
 	w.Canvas().Focus(u.custom.lr)
 	if !u.runShortcut(shortcut(fyne.KeyReturn)) {
@@ -81,6 +82,7 @@ func TestKeys_OneStartForWhatIsOnScreen(t *testing.T) {
 	shown := make(chan view, 256)
 	u.ctrl.afterShow = func(v view) { shown <- v }
 	u.editPreset(testPreset())
+	u.custom.allRuns.SetChecked(false) // the form's one run, not all the preset's
 	u.custom.lr.SetText("")
 	if !u.ctrl.runPanel.start.Disabled() {
 		t.Error("Start is enabled while the form on screen is invalid")
