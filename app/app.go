@@ -4,23 +4,18 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/assets"
 	"rethink/experiments"
 	"rethink/experiments/report"
 )
-
-// background runs slow work (file reading, graph building) off the UI goroutine; the work hands
-// its result to the widgets through fyne.Do. Tests make it synchronous: the test driver runs
-// fyne.Do inline, so a real goroutine would race with the test's own widget reads.
-var background = func(f func()) { go f() }
 
 // closeGrace is how long closing the window waits for a cancelled run to end before it closes
 // anyway (a step of the paper's Inception on a slow CPU can take seconds).
@@ -32,20 +27,30 @@ type ui struct {
 	app  fyne.App
 	win  fyne.Window
 	ctrl *controller
+	d    *deps
+	// style is the plots' colours, from the theme (updated when the theme changes).
+	style report.Style
 
 	presets                                              *presetsPanel
 	custom                                               *customPanel
 	data                                                 *dataView
 	history                                              *historyPanel
+	table1                                               *table1Panel
 	left                                                 *container.AppTabs
 	views                                                *container.AppTabs
 	curvesTab, tableTab, filtersTab, dataTab, historyTab *container.TabItem
-	// about says what the experiment on screen shows, what the paper found and how ours departs.
-	about [3]*widget.Label
+	// about says what the experiment on screen shows, what the paper found and how ours departs,
+	// one wrapped paragraph each.
+	about *widget.RichText
 
-	// selected is what Start (and Ctrl+Enter) runs: the last preset tapped or custom run.
+	// selected is what Start (and Ctrl+Enter) runs when the presets are on screen: the last
+	// preset tapped.
 	selected Preset
-	content  fyne.CanvasObject
+	// queue is the experiments to start after the running one, in order.
+	queue []Preset
+	// menu is the window's main menu, which carries the shortcuts.
+	menu    *fyne.MainMenu
+	content fyne.CanvasObject
 }
 
 // New builds the content of the main window. run is the runner (experiments.Run; tests pass a
@@ -56,23 +61,35 @@ type ui struct {
 //
 //	w.SetContent(gui.New(a, w, experiments.Run, dir))
 func New(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) fyne.CanvasObject {
-	return newUI(a, w, run, resultsDir).content
+	setTheme(a, themeSystem)
+	return newUI(a, w, run, resultsDir, defaultDeps()).content
 }
 
-func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
+func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *ui {
 	if resultsDir == "" {
 		resultsDir = experiments.DefaultResultsDir()
 	}
-	u := &ui{app: a, win: w}
+	u := &ui{app: a, win: w, d: d, style: themeStyle()}
 	c := &controller{run: run, resultsDir: resultsDir, win: w}
 	u.ctrl = c
-	c.runPanel = newRunPanel(u.startSelected, c.TogglePause, c.Stop)
-	c.curves = newCurvesPanel(u.export)
+	c.runPanel = newRunPanel(u.startOnScreen, c.TogglePause, c.Stop, func() { u.queue = nil; u.showQueue() })
+	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
 	c.table = newTablePanel()
 	c.filters = newFiltersPanel()
-	c.onDone = u.reloadHistory
+	c.onStart = func() { u.table1.refresh() }
+	c.onDone = func() {
+		if c.sess != nil {
+			u.table1.addTraces(c.sess.runs)
+			// The Data tab shows the data of the experiment's last run, unless it shows some.
+			if n := len(c.sess.runs); n > 0 && len(u.data.grid.Objects) == 0 && !u.ctrl.closing {
+				u.loadData(c.sess.runs[n-1].cfg, false)
+			}
+		}
+		u.reloadHistory()
+		u.next()
+	}
 
-	all := presetList()
+	all := d.presets()
 	u.presets = newPresetsPanel(all, u.startPreset, u.editPreset)
 	for _, p := range all {
 		if p.Tier == experiments.Quick {
@@ -80,18 +97,27 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 			break
 		}
 	}
-	u.custom = newCustomPanel(u.startCustom, u.showData, c.showError)
+	u.custom = newCustomPanel(d, u.startCustom, u.showData, c.showError)
+	u.custom.onValid = func(bool) { u.updateStart() }
+	for _, f := range u.custom.fields {
+		f.entry.onEscape = u.escape
+	}
+	u.custom.name.onEscape, u.custom.dataDir.onEscape = u.escape, u.escape
 	u.data = newDataView()
 	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
 
-	aboutBox := container.NewVBox()
-	for i := range u.about {
-		u.about[i] = widget.NewLabel("")
-		u.about[i].Truncation = fyne.TextTruncateEllipsis
-		aboutBox.Add(u.about[i])
-	}
-	u.curvesTab = container.NewTabItem("Curves", container.NewBorder(aboutBox, nil, nil, nil, c.curves.content))
-	u.tableTab = container.NewTabItem("Table 1", c.table.content)
+	u.about = widget.NewRichText()
+	u.about.Wrapping = fyne.TextWrapWord
+	// The lines above the plots scroll in their own share of the height (a fifth to start
+	// with; the divider moves it), so that the plots keep their room in a short window.
+	aboutSplit := container.NewVSplit(container.NewVScroll(u.about), c.curves.content)
+	aboutSplit.Offset = 0.2
+	u.curvesTab = container.NewTabItem("Curves", aboutSplit)
+	u.table1 = newTable1Panel(all, u.presetState, u.runPresets)
+	// The paper's table on top, the rows of the experiment on screen below.
+	tables := container.NewVSplit(u.table1.content, c.table.content)
+	tables.Offset = 0.72
+	u.tableTab = container.NewTabItem("Table 1", tables)
 	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
 	u.dataTab = container.NewTabItem("Data", u.data.content)
 	u.historyTab = container.NewTabItem("History", u.history.content)
@@ -99,6 +125,8 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 	u.left = container.NewAppTabs(
 		container.NewTabItem("Presets", u.presets.content),
 		container.NewTabItem("Custom", u.custom.content))
+	u.left.OnSelected = func(*container.TabItem) { u.updateStart() }
+	c.runPanel.canStart = u.canStart
 	split := container.NewHSplit(u.left, u.views)
 	split.Offset = 0.4 // the custom form needs about 480 px
 	u.content = container.NewBorder(container.NewVBox(container.NewPadded(c.runPanel.content), widget.NewSeparator()),
@@ -110,22 +138,61 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string) *ui {
 		u.installShortcuts()
 		w.SetCloseIntercept(u.close)
 	}
+	if a != nil {
+		// The plots follow the theme: a change of theme (or of the desktop's light or dark
+		// preference) redraws them in its colours. Fyne calls this on the UI goroutine.
+		a.Settings().AddListener(func(fyne.Settings) {
+			u.style = themeStyle()
+			c.curves.restyle()
+		})
+	}
 	u.reloadHistory()
 	return u
 }
 
+// showSelected names the selected experiment in the run strip and, while nothing runs, says
+// what it is on the strip's second line (its tier, expected time and runs).
 func (u *ui) showSelected() {
 	u.ctrl.runPanel.experiment.SetText(u.selected.Title)
+	if !u.ctrl.running {
+		u.ctrl.runPanel.info.SetText(presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir)
+	}
 }
 
-// startPreset is a tap on a preset: select it and start it.
+// startPreset is a tap on a preset: select it and start it, or, while an experiment runs,
+// offer to queue it or to stop the running one.
 func (u *ui) startPreset(p Preset) {
 	if u.ctrl.running {
-		u.ctrl.showError(fmt.Errorf("%q is still running: stop it first (Escape)", u.ctrl.sess.title))
+		u.offerQueue(p)
 		return
 	}
 	u.selected = p
 	u.startSelected()
+}
+
+// startOnScreen is Start and Ctrl+Enter: it starts what the left pane shows, the custom form
+// (when it is valid) or the selected preset.
+func (u *ui) startOnScreen() {
+	if u.left.SelectedIndex() == 1 {
+		if cfg, err := u.custom.Config(); err == nil {
+			u.startCustom(cfg)
+		}
+		return
+	}
+	if u.ctrl.running {
+		return
+	}
+	u.startSelected()
+}
+
+// canStart says whether Start can start what is on screen: not a custom form that is invalid.
+func (u *ui) canStart() bool { return u.left.SelectedIndex() != 1 || u.custom.valid }
+
+// updateStart enables Start when nothing runs and what is on screen can start.
+func (u *ui) updateStart() {
+	if !u.ctrl.running {
+		u.ctrl.runPanel.setRunning(false, false)
+	}
 }
 
 func (u *ui) startSelected() { u.start(true) }
@@ -138,7 +205,11 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
-		offerCIFARDownload(u.win, dir, u.ctrl.showError, func() { u.start(false) })
+		failed := func(err error) {
+			u.ctrl.runPanel.status.SetText("not started: CIFAR-10 could not be downloaded")
+			u.ctrl.showError(err)
+		}
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, failed, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
@@ -147,53 +218,97 @@ func (u *ui) start(checkData bool) {
 	u.ctrl.Start(p)
 }
 
-func (u *ui) setAbout(what, paper, here string) {
-	u.about[0].SetText(what)
-	u.about[1].SetText("")
-	u.about[2].SetText("")
-	if paper != "" {
-		u.about[1].SetText("Paper: " + paper)
+// presetState is "running" or "queued" for a preset that is, else "".
+func (u *ui) presetState(p Preset) string {
+	if u.ctrl.running && u.ctrl.sess != nil && u.ctrl.sess.preset.ID == p.ID {
+		return "running"
 	}
-	if here != "" {
-		u.about[2].SetText("Here: " + here)
-	}
-	for _, l := range u.about {
-		if l.Text == "" {
-			l.Hide()
-		} else {
-			l.Show()
+	for _, q := range u.queue {
+		if q.ID == p.ID {
+			return "queued"
 		}
 	}
+	return ""
 }
+
+// runPresets runs ps one after the other, after what runs and is queued (Table 1's buttons).
+func (u *ui) runPresets(ps []Preset) {
+	u.queue = append(u.queue, ps...)
+	u.showQueue()
+	u.next()
+}
+
+// setAbout shows what the experiment shows, the paper's finding ("Paper: ...") and how ours
+// departs ("Here: ..."), leaving out the empty ones.
+func (u *ui) setAbout(what, paper, here string) {
+	var segs []widget.RichTextSegment
+	add := func(lead, text string) {
+		if text == "" {
+			return
+		}
+		if lead != "" {
+			segs = append(segs, &widget.TextSegment{Text: lead + " ", Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}})
+		}
+		segs = append(segs, &widget.TextSegment{Text: text, Style: widget.RichTextStyleParagraph})
+	}
+	add("", what)
+	add("Paper:", paper)
+	add("Here:", here)
+	u.about.Segments = segs
+	u.about.Refresh()
+}
+
+// aboutText is the text of the lines above the plots.
+func (u *ui) aboutText() string { return u.about.String() }
 
 func (u *ui) editPreset(p Preset) {
 	if len(p.Runs) == 0 {
 		return
 	}
-	u.custom.Load(p.Runs[0])
+	u.custom.LoadPreset(p)
 	u.left.SelectIndex(1)
 }
 
 func (u *ui) startCustom(cfg experiments.Config) {
+	p := Preset{ID: "custom", Group: "Custom", Title: "Custom: " + cfg.Name, Tier: "custom",
+		Description: "A run set up in the custom panel.", Runs: u.custom.Runs(cfg)}
+	if lp := u.custom.preset; lp != nil && len(p.Runs) > 1 { // a preset's runs, edited
+		p.Title, p.Description, p.PaperNote = "Custom: "+shortTitle(*lp), lp.Description, lp.PaperNote
+		p.Paper = lp.Paper
+	}
 	if u.ctrl.running {
-		u.ctrl.showError(fmt.Errorf("an experiment is still running: stop it first (Escape)"))
+		u.offerQueue(p)
 		return
 	}
-	u.selected = Preset{ID: "custom", Group: "Custom", Title: "Custom: " + cfg.Name, Tier: "custom",
-		Description: "A run set up in the custom panel.", Runs: []experiments.Config{cfg}}
+	u.selected = p
 	u.startSelected()
 }
 
-// showData loads and randomizes cfg's data on a goroutine and shows it in the data view.
+// showData loads and randomizes cfg's data on a goroutine and shows it in the data view;
+// CIFAR-10 that is not there yet is offered for download first.
 func (u *ui) showData(cfg experiments.Config) {
-	u.views.Select(u.dataTab)
-	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, cfg.Randomization.Mode))
-	background(func() {
-		title, thumbs, err := loadThumbs(context.Background(), cfg)
+	if dir, missing := missingCIFAR([]experiments.Config{cfg}); missing && u.win != nil {
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, func() { u.loadData(cfg, true) })
+		return
+	}
+	u.loadData(cfg, true)
+}
+
+// loadData loads cfg's data into the data view, bringing the view forward when show is set
+// (and saying nothing of an error when it is not: the view says it could not load).
+func (u *ui) loadData(cfg experiments.Config, show bool) {
+	if show {
+		u.views.Select(u.dataTab)
+	}
+	u.data.title.SetText(fmt.Sprintf("Loading %s and applying %s…", cfg.Dataset, modeName(cfg.Randomization.Mode)))
+	u.d.background(func() {
+		title, thumbs, err := u.d.loadData(context.Background(), cfg)
 		fyne.Do(func() {
 			if err != nil {
 				u.data.title.SetText("Could not load the data.")
-				u.ctrl.showError(explain(err))
+				if show {
+					u.ctrl.showError(explain(err))
+				}
 				return
 			}
 			u.data.show(title, thumbs)
@@ -204,9 +319,12 @@ func (u *ui) showData(cfg experiments.Config) {
 // reloadHistory rereads the results folder on a goroutine.
 func (u *ui) reloadHistory() {
 	root := u.history.root
-	background(func() {
+	u.d.background(func() {
 		recs, err := readHistory(root)
-		fyne.Do(func() { u.history.show(recs, err) })
+		fyne.Do(func() {
+			u.history.show(recs, err)
+			u.table1.addRecords(recs)
+		})
 	})
 }
 
@@ -218,11 +336,15 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 		}
 		return
 	}
-	background(func() {
+	u.d.background(func() {
 		s := &session{title: fmt.Sprintf("%d runs from the history", len(recs))}
 		names := map[string]int{}
+		var problems []string
 		for i, r := range recs {
-			snaps, _ := experiments.ReadFilterSnapshots(r.Dir)
+			snaps, err := experiments.ReadFilterSnapshots(r.Dir)
+			if err != nil { // the curves and the table are still worth showing: say what is missing
+				problems = append(problems, fmt.Sprintf("the filters of %s could not be read (%v)", filepath.Base(r.Dir), err))
+			}
 			t := recordTrace(i, r, snaps)
 			if names[t.label()]++; names[t.label()] > 1 || len(recs) > 1 {
 				t.cfg.Name = fmt.Sprintf("%s @%s", t.label(), runTime(r.Dir))
@@ -237,6 +359,15 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 			u.ctrl.sess = s
 			u.ctrl.show(v)
 			u.ctrl.runPanel.experiment.SetText(s.title)
+			u.ctrl.runPanel.status.SetText("reopened")
+			dirs := make([]string, len(recs))
+			for i, r := range recs {
+				dirs[i] = filepath.Base(r.Dir)
+			}
+			u.ctrl.runPanel.info.SetText("from " + strings.Join(dirs, ", "))
+			if len(problems) > 0 {
+				u.ctrl.runPanel.status.SetText("reopened, but " + strings.Join(problems, "; "))
+			}
 			u.setAbout("Reopened from "+u.history.root, "", "")
 			u.views.Select(u.curvesTab)
 		})
@@ -253,66 +384,40 @@ func runTime(dir string) string {
 	return b
 }
 
-// export asks for a folder and writes the plots, the table and the metrics there.
-func (u *ui) export() {
-	set := report.Export{Table: u.ctrl.table.all(), Style: plotStyle(), Size: plotSize}
-	if last := u.ctrl.curves.last; last != nil {
-		set.Figures = last.figures
-	}
-	if !u.ctrl.running && u.ctrl.sess != nil {
-		set.Runs = reportRuns(u.ctrl.sess.runs)
-	}
-	if u.win == nil {
-		return
-	}
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil {
-			u.ctrl.showError(err)
-			return
-		}
-		if dir == nil {
-			return
-		}
-		files, err := set.WriteTo(dir.Path())
-		if err != nil {
-			u.ctrl.showError(err)
-			return
-		}
-		msg := fmt.Sprintf("Wrote %d files to %s.", len(files), dir.Path())
-		if u.ctrl.running {
-			msg += "\nPer-epoch metrics are in each run's folder (metrics.csv) while it runs."
-		}
-		dialog.ShowInformation("Exported", msg, u.win)
-	}, u.win)
-}
-
-// installShortcuts binds Ctrl+Enter (start), Space (pause or resume) and Escape (stop). Space
-// and Escape act only when no text field has the focus.
-func (u *ui) installShortcuts() {
-	cv := u.win.Canvas()
-	start := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
-	cv.AddShortcut(start, func(fyne.Shortcut) { u.startSelected() })
-	enter := &desktop.CustomShortcut{KeyName: fyne.KeyEnter, Modifier: fyne.KeyModifierShortcutDefault}
-	cv.AddShortcut(enter, func(fyne.Shortcut) { u.startSelected() })
-	cv.SetOnTypedKey(func(e *fyne.KeyEvent) {
-		switch e.Name {
-		case fyne.KeySpace:
-			u.ctrl.TogglePause()
-		case fyne.KeyEscape:
-			u.ctrl.Stop()
-		}
-	})
-}
-
-// close stops a running experiment and closes the window once it ended (or after closeGrace).
+// close is the window's close button and Ctrl+Q. While an experiment runs it asks first (Enter
+// quits, Esc keeps running); quitting stops the run, which keeps what it wrote in its folder,
+// and closes the window once the run ended (or after closeGrace).
 func (u *ui) close() {
 	if !u.ctrl.running {
 		u.win.Close()
 		return
 	}
+	if u.ctrl.closing {
+		return
+	}
+	where := u.ctrl.resultsDir
+	if t := u.ctrl.sess.run(u.ctrl.sess.cur); t != nil && t.dir != "" {
+		where = t.dir
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%q is still running.\n\nQuit stops it. Its run folder is kept, with what it wrote so far:\n%s", u.ctrl.sess.title, where))
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Quit while a run is in progress?", "Quit (Enter)", "Keep running (Esc)", msg, func(quit bool) {
+		if quit {
+			u.quitRunning()
+		}
+	}, u.win)
+	d.Resize(fyne.NewSize(560, 220))
+	u.ctrl.present(d, u.quitRunning)
+}
+
+// quitRunning stops the run and closes the window when it ended (show), or after closeGrace
+// if it has not: not twice.
+func (u *ui) quitRunning() {
+	if u.ctrl.closing || !u.ctrl.running {
+		return
+	}
 	u.ctrl.closing = true
 	u.ctrl.stop("stopping the run; the window closes when it has saved its state…")
-	// The window closes when the run ended (show), or after closeGrace if it has not: not twice.
 	time.AfterFunc(closeGrace, func() {
 		fyne.Do(func() {
 			if u.ctrl.running {

@@ -36,6 +36,7 @@ func (f *fakeRun) run(ctx context.Context, cfg experiments.Config, opts experime
 	f.mu.Lock()
 	f.cfgs = append(f.cfgs, cfg)
 	i := len(f.cfgs)
+	block := f.block
 	f.mu.Unlock()
 	send := func(e experiments.Event) {
 		select {
@@ -54,7 +55,7 @@ func (f *fakeRun) run(ctx context.Context, cfg experiments.Config, opts experime
 	sum := experiments.Summary{Name: cfg.Name, Status: experiments.StatusDone, Epochs: 1, Steps: 8,
 		FinalTrainAcc: 1, FinalTestAcc: 0.875, FitStep: 8, BestTestAcc: 0.875, BestTestStep: 8}
 	var err error
-	if f.block {
+	if block {
 		<-ctx.Done()
 		err = ctx.Err()
 		sum.Status = experiments.StatusCancelled
@@ -83,14 +84,8 @@ func testPreset() Preset {
 func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	oldPresets, oldCount, oldBg, oldSize := presetList, countParams, background, plotSize
-	background = func(f func()) { f() }
-	plotSize = report.Size{W: 300, H: 110} // the race detector makes rendering slow
-	presetList = func() []Preset { return []Preset{testPreset()} }
-	countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil }
-	t.Cleanup(func() { presetList, countParams, background, plotSize = oldPresets, oldCount, oldBg, oldSize })
 	w := test.NewWindow(nil)
-	u := newUI(a, w, f.run, t.TempDir())
+	u := newUI(a, w, f.run, t.TempDir(), testDeps())
 	w.SetContent(u.content)
 	w.Resize(fyne.NewSize(1280, 800))
 	closed := make(chan struct{})
@@ -104,6 +99,21 @@ func newTestUI(t *testing.T, f *fakeRun) (*ui, fyne.Window) {
 		}
 	})
 	return u, w
+}
+
+// testDeps run slow work inline, list the test preset, count no graph and render plots small
+// (the race detector makes rendering slow).
+func testDeps() *deps {
+	return &deps{
+		background:    func(f func()) { f() },
+		presets:       func() []Preset { return []Preset{testPreset()} },
+		countParams:   func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 1209866, nil },
+		maxPlot:       report.Size{W: 300, H: 110},
+		downloadStall: time.Minute,
+		loadData: func(_ context.Context, cfg experiments.Config) (string, []thumb, error) {
+			return "data of " + cfg.Name, nil, nil
+		},
+	}
 }
 
 // closedWindows maps each test window to a channel closed when the window closes.
@@ -158,7 +168,7 @@ func TestUI_TapPresetRunsAndFillsTable(t *testing.T) {
 	if !strings.Contains(u.ctrl.runPanel.status.Text, "finished") {
 		t.Errorf("status: got %q, want it to say finished", u.ctrl.runPanel.status.Text)
 	}
-	if u.ctrl.curves.last == nil || u.ctrl.curves.last.loss.Bounds().Dx() == 0 {
+	if l := u.ctrl.curves.loss; l.renders == 0 || l.image().Bounds().Dx() < 100 {
 		t.Error("no loss plot rendered")
 	}
 	if min := u.content.MinSize(); min.Width > 1280 || min.Height > 800 {
@@ -247,8 +257,15 @@ func TestController_PrepareShow(t *testing.T) {
 		c.show(c.prepare(experiments.Fitted{Step: 100 * (i + 1)}))
 		c.show(c.prepare(runEnd{index: i, Finished: experiments.Finished{Summary: experiments.Summary{Status: "done", FitStep: 100 * (i + 1)}}}))
 	}
-	if len(c.curves.plots.Objects) != 4 {
-		t.Error("sweep plots hidden for a sweep over p")
+	if !c.curves.figure.Visible() {
+		t.Fatal("the choice of Figures 1b and 1c is hidden for a sweep over p")
+	}
+	c.curves.figure.SetSelected(showFit)
+	if !c.curves.fit.Visible() || c.curves.curves.Visible() || c.curves.testErr.Visible() {
+		t.Error("Figure 1b picked: want it alone on screen")
+	}
+	if got := c.curves.fit.image().Bounds().Dx(); got < 100 {
+		t.Errorf("Figure 1b rendered %d px wide, want its pane's width", got)
 	}
 }
 
@@ -283,7 +300,7 @@ func BenchmarkChart_Render(b *testing.B) {
 		tr = append(tr, t)
 	}
 	for b.Loop() {
-		render(report.LossChart(reportRuns(tr)), plotSize.W, plotSize.H)
+		report.LossChart(reportRuns(tr)).Render(themeStyle(), report.DefaultSize)
 	}
 }
 
@@ -309,7 +326,7 @@ func TestDownload_OfferedForMissingCIFAR(t *testing.T) {
 		return nil
 	}
 	done := false
-	startDownload(w, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
+	startDownload(w, u.d, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
 	if !done || len(got) != 1 {
 		t.Errorf("download: then called %v, progress %v", done, got)
 	}
@@ -325,6 +342,7 @@ func TestUI_CloseStopsTheRun(t *testing.T) {
 	test.Tap(u.ctrl.runPanel.start)
 	waitView(t, shown, func(v view) bool { return v.filters != nil })
 	u.close()
+	u.quitRunning() // the answer to the question close asks
 	select {
 	case <-closed:
 		t.Fatal("the window closed before the run stopped")
@@ -372,10 +390,11 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 	if len(rows) != 2 || rows[0].Test != "45.00" || rows[1].FitStep != "20" || rows[0].Run != "random labels @04:40:01" {
 		t.Errorf("reopened table: got %+v", rows)
 	}
-	for _, tab := range []*container.TabItem{u.curvesTab, u.tableTab, u.filtersTab, u.historyTab} {
+	// The smallest window looked at is 1024x640, of which the menu bar takes about 30 px.
+	for _, tab := range []*container.TabItem{u.curvesTab, u.tableTab, u.filtersTab, u.dataTab, u.historyTab} {
 		u.views.Select(tab)
-		if min := u.content.MinSize(); min.Width > 1280 || min.Height > 800 {
-			t.Errorf("%s: content needs %v: more than a 1280x800 window", tab.Text, min)
+		if min := u.content.MinSize(); min.Width > 1024 || min.Height > 600 {
+			t.Errorf("%s: content needs %v: more than a 1024x640 window holds", tab.Text, min)
 		}
 	}
 
@@ -390,7 +409,9 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 // the plots and the table and refreshing them (what a tap waits for at most).
 func BenchmarkController_Show(b *testing.B) {
 	test.NewTempApp(b)
-	c := &controller{runPanel: newRunPanel(nil, nil, nil), curves: newCurvesPanel(nil), table: newTablePanel(), filters: newFiltersPanel()}
+	d := testDeps()
+	d.maxPlot = report.DefaultSize
+	c := &controller{runPanel: newRunPanel(nil, nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(), filters: newFiltersPanel()}
 	w := test.NewWindow(container.NewVBox(c.runPanel.content, c.curves.content, c.table.content))
 	defer w.Close()
 	p := testPreset()
@@ -464,9 +485,9 @@ func TestCustomPanel_CoalescesParameterCounts(t *testing.T) {
 	u, _ := newTestUI(t, &fakeRun{})
 	cp := u.custom
 	var queue []func()
-	background = func(f func()) { queue = append(queue, f) }
+	u.d.background = func(f func()) { queue = append(queue, f) }
 	var counted []string
-	countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
+	u.d.countParams = func(a tfgraph.Architecture, _, _, c, _ int64) (int64, error) {
 		counted = append(counted, fmt.Sprintf("%s/%d", a, c))
 		return 42, nil
 	}

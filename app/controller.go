@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"runtime"
 	"strings"
 	"sync"
@@ -56,13 +55,16 @@ type controller struct {
 	sess    *session
 	// closing is set when the window asked to close: the window closes once the run ended.
 	closing bool
+	// modal is the dialog on screen that Esc and Enter answer (nil: none).
+	modal *modal
 
 	runPanel *runPanel
 	curves   *curvesPanel
 	table    *tablePanel
 	filters  *filtersPanel
-	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history.
-	onDone func()
+	// onDone is called (on the UI goroutine) after an experiment ended, e.g. to refresh history;
+	// onStart when one started, before its goroutines do.
+	onDone, onStart func()
 	// afterShow, when not nil, is called at the end of every show (tests wait on it).
 	afterShow func(view)
 }
@@ -90,13 +92,9 @@ type progressView struct {
 	run, runs int
 }
 
+// plotsView is the figures of an experiment: the plot panes draw them at their own size.
 type plotsView struct {
-	// figures are the plots' data, kept for the export.
 	figures report.Figures
-
-	loss, acc         *image.RGBA
-	sweep             bool
-	sweepFit, sweep1c *image.RGBA
 }
 
 func (v view) empty() bool {
@@ -129,6 +127,9 @@ func (c *controller) Start(p Preset) {
 	c.show(view{progress: &progressView{text: fmt.Sprintf("%s: starting…", p.Title), indefinite: true},
 		table: tableRows(s.runs), fresh: true})
 
+	if c.onStart != nil {
+		c.onStart()
+	}
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
 	go c.work(ctx, cancel, withThreads(p.Runs, uiThreads()), opts, events)
@@ -245,17 +246,18 @@ func (c *controller) safeRun(ctx context.Context, cfg experiments.Config, opts e
 // Stop cancels the running experiment; the run keeps what it wrote. Safe to call when idle.
 func (c *controller) Stop() { c.stop("stopping…") }
 
-// stop says msg and cancels the run (in this order: after the cancel the consumer may update
-// the widgets at once).
+// stop says msg and cancels the run (in this order, the cancel last: after it the consumer
+// may update the widgets, and start a queued experiment, at once).
 func (c *controller) stop(msg string) {
 	if c.running {
 		c.runPanel.status.SetText(msg)
 	}
-	if c.cancel != nil {
-		c.cancel()
+	cancel, pause := c.cancel, c.pause
+	if pause != nil {
+		pause.Set(false)
 	}
-	if c.pause != nil {
-		c.pause.Set(false)
+	if cancel != nil {
+		cancel()
 	}
 }
 
@@ -372,16 +374,33 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 	if len(s.runs) == 1 {
 		text = "finished; results in " + resultsDir
 	}
+	for _, t := range s.runs {
+		t.skipped = t.started == nil && !t.done
+	}
+	var diverged []string
+	for i, t := range s.runs {
+		if n := t.divergedNote(); n != "" {
+			diverged = append(diverged, fmt.Sprintf("%s diverged (%s)", s.runTitle(i), n))
+		}
+	}
 	frac := 1.0
 	switch {
 	case errors.Is(e.Err, context.Canceled):
+		// The bar stays where the run stopped.
 		text, frac = "stopped; what the runs wrote is kept", 0
+		if s.lastProg != nil {
+			frac = s.lastProg.frac
+		}
+	case len(diverged) > 0:
+		text = strings.Join(diverged, "; ") + ": lower the learning rate and start again"
 	case e.Err != nil:
 		text = "ended with an error"
 	}
 	p := &progressView{frac: frac, text: text}
 	if frac == 1 {
 		p.run, p.runs = len(s.runs), len(s.runs)
+	} else if s.lastProg != nil {
+		p.run, p.runs = s.lastProg.run, s.lastProg.runs
 	}
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
@@ -403,20 +422,31 @@ func (s *session) runTitle(i int) string {
 
 func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 	p := &progressView{runsRunning: true, run: s.cur + 1, runs: len(s.runs)}
+	var prev float64
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
+		if s.lastProg.run == p.run {
+			prev = s.lastProg.frac
+		}
 	}
-	if e.TotalSteps > 0 {
-		p.frac = min(1, float64(e.Step)/float64(e.TotalSteps))
+	var eta time.Duration
+	toFit := false
+	if t := s.run(s.cur); t != nil {
+		p.frac, eta, toFit = stepsProgress(t, e, prev)
 	}
-	eta := "–"
-	if e.ETA > 0 {
-		eta = e.ETA.Round(time.Second).String()
+	etaText := "–"
+	if eta > 0 {
+		etaText = eta.Round(time.Second).String()
 	}
-	p.text = fmt.Sprintf("%s · step %d/%d · epoch %d · loss %.3f · ETA %s · %.0f img/s",
-		s.runTitle(s.cur), e.Step, e.TotalSteps, e.Epoch, e.Loss, eta, e.ImagesPerSec)
+	steps := fmt.Sprintf("step %d/%d", e.Step, e.TotalSteps)
+	if toFit {
+		steps = fmt.Sprintf("step %d (stops at fit; at most %d)", e.Step, e.TotalSteps)
+		etaText = "~" + etaText
+	}
+	p.text = fmt.Sprintf("%s · %s · epoch %d · loss %.3f · ETA %s · %.0f img/s",
+		s.runTitle(s.cur), steps, e.Epoch, e.Loss, etaText, e.ImagesPerSec)
 	if e.Stage != "" { // a kind with stages of its own (experiments/theory): no epochs or losses
-		p.text = fmt.Sprintf("%s · %s · %d/%d · ETA %s", s.runTitle(s.cur), e.Stage, e.Step, e.TotalSteps, eta)
+		p.text = fmt.Sprintf("%s · %s · %d/%d · ETA %s", s.runTitle(s.cur), e.Stage, e.Step, e.TotalSteps, etaText)
 	}
 	s.lastProg = p
 	return p
@@ -450,27 +480,14 @@ func thousands(n int64) string {
 	return s
 }
 
-// renderPlots draws the curves of every run of s.
+// renderPlots makes the figures of every run of s (the panes render them on screen).
 func (s *session) renderPlots() *plotsView {
 	s.lastPlot = time.Now()
 	cfgs := make([]experiments.Config, len(s.runs))
 	for i, t := range s.runs {
 		cfgs[i] = t.cfg
 	}
-	f := viewOf(cfgs).figures(reportRuns(s.runs))
-	w, h := plotSize.W, plotSize.H
-	if !f.Sweep {
-		return &plotsView{loss: render(f.Loss, w, h), acc: render(f.Accuracy, w, h), figures: f}
-	}
-	// Four plots share the space, 2x2: render them at half width.
-	return &plotsView{
-		figures:  f,
-		loss:     render(f.Loss, w/2, h),
-		acc:      render(f.Accuracy, w/2, h),
-		sweep:    true,
-		sweepFit: render(f.Fit, w/2, h),
-		sweep1c:  render(f.TestError, w/2, h),
-	}
+	return &plotsView{figures: viewOf(cfgs).figures(reportRuns(s.runs))}
 }
 
 // filterSources lists the runs with filter snapshots (shared slices: they are only appended to).
@@ -498,6 +515,9 @@ func (c *controller) show(v view) {
 		}
 		c.table.show(v.table)
 	}
+	if v.fresh && v.filters == nil {
+		c.filters.reset()
+	}
 	if v.filters != nil {
 		c.filters.show(v.filters)
 	}
@@ -505,7 +525,7 @@ func (c *controller) show(v view) {
 		c.running = false
 		c.cancel = nil
 		c.runPanel.setRunning(false, false)
-		if v.err != nil && !errors.Is(v.err, context.Canceled) {
+		if v.err != nil && !errors.Is(v.err, context.Canceled) && !errors.Is(v.err, experiments.ErrDiverged) {
 			c.showError(explain(v.err))
 		}
 		if c.onDone != nil {
@@ -536,5 +556,5 @@ func (c *controller) showError(err error) {
 		fyne.LogError("rethink", err)
 		return
 	}
-	dialog.ShowError(err, c.win)
+	c.present(dialog.NewError(err, c.win), nil)
 }

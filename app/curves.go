@@ -1,78 +1,99 @@
 package app
 
 import (
-	"image"
-
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/experiments/report"
 )
 
-// curvesPanel shows the live plots: training loss against steps (Figure 1a), train and test
-// accuracy, and for corruption sweeps the Figure 1b and 1c plots.
+// The figures a sweep over label corruption can show, one at a time.
+const (
+	showCurves = "Loss and accuracy"
+	showFit    = "Fig. 1b: time to fit"
+	showTest   = "Fig. 1c: test error"
+)
+
+// curvesPanel shows the live plots: training loss against steps (Figure 1a) above train and
+// test accuracy, and for corruption sweeps, one at a time at the pane's full size, Figure 1b
+// (time to fit) and Figure 1c (test error). Use it on the UI goroutine.
 type curvesPanel struct {
-	loss, acc         *canvas.Image
-	sweepFit, sweep1c *canvas.Image
-	plots             *fyne.Container
-	save              *widget.Button
-	content           fyne.CanvasObject
-	// last holds the images on screen, for export.
+	loss, acc, fit, testErr *plotPane
+	// figure picks what a sweep shows; it is hidden for other experiments.
+	figure  *widget.RadioGroup
+	curves  *fyne.Container
+	save    *widget.Button
+	content fyne.CanvasObject
+	// last holds the figures on screen, for export.
 	last *plotsView
 }
 
-func newCurvesPanel(onExport func()) *curvesPanel {
-	img := func(w, h float32) *canvas.Image {
-		i := canvas.NewImageFromImage(blank(plotSize.W, plotSize.H))
-		i.FillMode = canvas.ImageFillContain
-		i.ScaleMode = canvas.ImageScaleSmooth
-		i.SetMinSize(fyne.NewSize(w, h))
-		return i
-	}
+func newCurvesPanel(d *deps, style func() report.Style, onExport func()) *curvesPanel {
+	idle := report.LossChart(nil)
+	idle.Empty = "no run yet: pick a preset on the left"
 	p := &curvesPanel{
-		loss:     img(240, 100),
-		acc:      img(240, 100),
-		sweepFit: img(240, 100),
-		sweep1c:  img(240, 100),
+		loss:    newPlotPane(d, style, idle),
+		acc:     newPlotPane(d, style, report.AccuracyChart(nil)),
+		fit:     newPlotPane(d, style, report.Chart{}),
+		testErr: newPlotPane(d, style, report.Chart{}),
 	}
+	p.figure = widget.NewRadioGroup([]string{showCurves, showFit, showTest}, func(string) { p.arrange() })
+	p.figure.Horizontal = true
+	p.figure.Required = true
+	p.figure.Selected = showCurves
+	p.figure.Hide()
 	p.save = widget.NewButtonWithIcon("Export plots and metrics…", theme.DocumentSaveIcon(), onExport)
-	p.plots = container.NewGridWithRows(2, p.loss, p.acc)
-	p.content = container.NewBorder(nil, container.NewHBox(p.save), nil, nil, p.plots)
-	p.show(&plotsView{loss: render(report.LossChart(nil), plotSize.W, plotSize.H), acc: render(report.AccuracyChart(nil), plotSize.W, plotSize.H)})
+	p.curves = container.NewGridWithRows(2, p.loss, p.acc)
+	p.fit.Hide()
+	p.testErr.Hide()
+	p.content = container.NewBorder(p.figure, container.NewHBox(p.save), nil, nil,
+		container.NewStack(p.curves, p.fit, p.testErr))
+	p.last = &plotsView{figures: report.Figures{Loss: idle, Accuracy: p.acc.chart}}
 	return p
 }
 
+// show puts the figures of v on screen.
 func (p *curvesPanel) show(v *plotsView) {
 	p.last = v
-	p.loss.Image = v.loss
-	p.loss.Refresh()
-	p.acc.Image = v.acc
-	p.acc.Refresh()
-	// A sweep shows four plots, 2x2: the curves on top, Figures 1b and 1c below.
-	if v.sweep && v.sweepFit != nil && v.sweep1c != nil {
-		p.sweepFit.Image = v.sweepFit
-		p.sweep1c.Image = v.sweep1c
-		if len(p.plots.Objects) != 4 {
-			p.plots.Layout = layout.NewGridLayoutWithColumns(2)
-			p.plots.Objects = []fyne.CanvasObject{p.loss, p.acc, p.sweepFit, p.sweep1c}
-		}
-		p.plots.Refresh()
-	} else if len(p.plots.Objects) != 2 {
-		p.plots.Layout = layout.NewGridLayoutWithRows(2)
-		p.plots.Objects = []fyne.CanvasObject{p.loss, p.acc}
-		p.plots.Refresh()
+	f := v.figures
+	p.loss.setChart(f.Loss)
+	p.acc.setChart(f.Accuracy)
+	if f.Sweep {
+		p.fit.setChart(f.Fit)
+		p.testErr.setChart(f.TestError)
+		p.figure.Show()
+	} else {
+		p.figure.Hide()
 	}
+	p.arrange()
 }
 
-// blank is a white placeholder image.
-func blank(w, h int) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := range img.Pix {
-		img.Pix[i] = 0xff
+// arrange shows the figure picked (the curves for an experiment that is not a sweep).
+func (p *curvesPanel) arrange() {
+	pick := p.figure.Selected
+	if !p.figure.Visible() {
+		pick = showCurves
 	}
-	return img
+	vis := func(o fyne.CanvasObject, on bool) {
+		if on && !o.Visible() {
+			o.Show()
+		} else if !on && o.Visible() {
+			o.Hide()
+		}
+	}
+	vis(p.curves, pick == showCurves)
+	vis(p.fit, pick == showFit)
+	vis(p.testErr, pick == showTest)
+}
+
+// panes are the panel's plots.
+func (p *curvesPanel) panes() []*plotPane { return []*plotPane{p.loss, p.acc, p.fit, p.testErr} }
+
+// restyle redraws every plot in the theme's present colours.
+func (p *curvesPanel) restyle() {
+	for _, pp := range p.panes() {
+		pp.restyle()
+	}
 }

@@ -30,6 +30,7 @@ type thumb struct {
 // dataView is a grid of training images after the chosen randomization, so that a person sees
 // what "random pixels" or "Gaussian" means and which labels were corrupted.
 type dataView struct {
+	thumbs  []thumb
 	title   *widget.Label
 	grid    *fyne.Container
 	content fyne.CanvasObject
@@ -127,6 +128,7 @@ func toImage(s data.Set, i int) *image.RGBA {
 
 // show puts the thumbnails on screen (UI goroutine).
 func (d *dataView) show(title string, thumbs []thumb) {
+	d.thumbs = thumbs
 	d.title.SetText(title)
 	objs := make([]fyne.CanvasObject, len(thumbs))
 	for i, t := range thumbs {
@@ -146,4 +148,30 @@ func (d *dataView) show(title string, thumbs []thumb) {
 	}
 	d.grid.Objects = objs
 	d.grid.Refresh()
+}
+
+// image is the images on screen as one sheet, 8 a row, each scaled 3 times with 3 pixels
+// between them (nil when none are shown), for the export.
+func (d *dataView) image() image.Image {
+	if len(d.thumbs) == 0 {
+		return nil
+	}
+	const per, scale, gap = 8, 3, 3
+	b := d.thumbs[0].img.Bounds()
+	tw, th := b.Dx()*scale, b.Dy()*scale
+	rows := (len(d.thumbs) + per - 1) / per
+	out := image.NewRGBA(image.Rect(0, 0, per*(tw+gap)+gap, rows*(th+gap)+gap))
+	for i := range out.Pix {
+		out.Pix[i] = 0xff
+	}
+	for i, t := range d.thumbs {
+		x0, y0 := gap+(i%per)*(tw+gap), gap+(i/per)*(th+gap)
+		tb := t.img.Bounds()
+		for y := range th {
+			for x := range tw {
+				out.Set(x0+x, y0+y, t.img.At(tb.Min.X+x/scale, tb.Min.Y+y/scale))
+			}
+		}
+	}
+	return out
 }

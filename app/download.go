@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -45,18 +47,28 @@ type downloadDialog struct {
 	bar    *widget.ProgressBar
 	status *widget.Label
 	dlg    dialog.Dialog
+	// cancelled is set when the user cancelled; onCancelled, when set, hears it.
+	cancelled   bool
+	onCancelled func()
 }
 
 // offerCIFARDownload asks whether to download CIFAR-10 into dir and, on yes, starts it with
 // ensureCIFAR. It returns the question's dialog, already shown. Call it on the UI goroutine.
-func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func()) dialog.Dialog {
+func offerCIFARDownload(w fyne.Window, dp *deps, present func(dialog.Dialog, func()), dir string, onErr func(error), then func()) dialog.Dialog {
 	msg := fmt.Sprintf("This experiment uses CIFAR-10, which is not in\n%s.\n\nDownload it now (about 170 MB, resumable)?", dir)
+	start := func() {
+		dd := startDownload(w, dp, dir, ensureCIFAR, onErr, then)
+		dd.onCancelled = func() {
+			present(dialog.NewInformation("Download cancelled",
+				"What was downloaded so far is kept in\n"+dir+"\nand the next download resumes from it.", w), nil)
+		}
+	}
 	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
-			startDownload(w, dir, ensureCIFAR, onErr, then)
+			start()
 		}
 	}, w)
-	d.Show()
+	present(d, start)
 	return d
 }
 
@@ -64,27 +76,69 @@ func offerCIFARDownload(w fyne.Window, dir string, onErr func(error), then func(
 // the real one.
 type fetchFunc func(ctx context.Context, dir string, progress func(data.Progress)) error
 
-// startDownload shows the download dialog and runs fetch on a goroutine (through background);
-// Cancel (closing the dialog) cancels it. It returns the dialog. Call it on the UI goroutine.
-func startDownload(w fyne.Window, dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
+// errStalled ends a download that received nothing for deps.downloadStall.
+var errStalled = errors.New("no answer from the download server")
+
+// explainDownload says what a failed download means for a user: no network (the server's name
+// could not be looked up), a server out of reach, or no answer; and what to do.
+func explainDownload(err error) error {
+	const what = "Connect to the network and try again: the download resumes where it stopped. " +
+		"Or put the CIFAR-10 binary files in a folder and name it in the custom panel's Data folder field."
+	var dns *net.DNSError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Errorf("no network: the download server %s could not be looked up.\n\n%s", dns.Name, what)
+	case errors.Is(err, errStalled):
+		return fmt.Errorf("no answer from the download server.\n\n%s", what)
+	case errors.As(err, &op):
+		return fmt.Errorf("the download server could not be reached (%v).\n\n%s", op.Err, what)
+	}
+	return fmt.Errorf("%w\n\n%s", err, what)
+}
+
+// startDownload shows the download dialog and runs fetch on a goroutine (through
+// dp.background); Cancel (closing the dialog) cancels it and says what was kept; a transfer
+// that stalls for dp.downloadStall is given up. It returns the dialog. Call it on the UI goroutine.
+func startDownload(w fyne.Window, dp *deps, dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
 	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	stalled := false
+	stall := dp.downloadStall
+	watchdog := time.AfterFunc(stall, func() {
+		mu.Lock()
+		stalled = true
+		mu.Unlock()
+		cancel()
+	})
 	d := &downloadDialog{bar: widget.NewProgressBar(), status: widget.NewLabel("connecting…")}
 	body := container.NewVBox(widget.NewLabel("Downloading CIFAR-10 into "+dir), d.bar, d.status)
 	d.dlg = dialog.NewCustom("CIFAR-10", "Cancel", body, w)
 	d.dlg.SetOnClosed(cancel)
 	d.dlg.Resize(fyne.NewSize(480, 160))
 	d.dlg.Show()
-	background(func() {
+	dp.background(func() {
 		err := fetch(ctx, dir, func(p data.Progress) {
+			watchdog.Reset(stall)
 			fyne.Do(func() { d.show(p) })
 		})
+		watchdog.Stop()
+		mu.Lock()
+		if stalled && err != nil {
+			err = errStalled
+		}
+		mu.Unlock()
 		fyne.Do(func() {
 			d.dlg.Hide()
 			cancel()
 			switch {
 			case errors.Is(err, context.Canceled):
+				d.cancelled = true
+				if d.onCancelled != nil {
+					d.onCancelled()
+				}
 			case err != nil:
-				onErr(fmt.Errorf("%w\n\nCheck the network and try again: the download resumes where it stopped", err))
+				onErr(explainDownload(err))
 			default:
 				then()
 			}

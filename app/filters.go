@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -53,7 +54,7 @@ func newFiltersPanel() *filtersPanel {
 		p.img[i] = canvas.NewImageFromImage(blank(8, 8))
 		p.img[i].FillMode = canvas.ImageFillContain
 		p.img[i].ScaleMode = canvas.ImageScalePixels
-		p.img[i].SetMinSize(fyne.NewSize(240, 240))
+		p.img[i].SetMinSize(fyne.NewSize(160, 160)) // small enough for a 1024x640 window; it grows with it
 		p.caption[i] = widget.NewLabel("")
 		p.caption[i].Alignment = fyne.TextAlignCenter
 		p.caption[i].Truncation = fyne.TextTruncateEllipsis
@@ -106,6 +107,25 @@ func (p *filtersPanel) show(src []filterSource) {
 	p.redraw()
 }
 
+// reset empties the panel for a new experiment: no runs, both sides back to their defaults, the
+// slider at its live end (a slider left back in an earlier experiment would show the new
+// run's first, blank, snapshot).
+func (p *filtersPanel) reset() {
+	p.sources = nil
+	p.live = true
+	for i := range 2 {
+		p.pick[i].SetOptions(nil)
+		p.pick[i].ClearSelected()
+		p.img[i].Image = blank(8, 8)
+		p.img[i].Refresh()
+		p.caption[i].SetText("")
+	}
+	p.chosen = [2]bool{} // after clearing: a cleared pick calls its OnChanged, which sets them
+	p.slider.Max, p.slider.Value = 0, 0
+	p.slider.Refresh()
+	p.position.SetText("snapshot –")
+}
+
 func (p *filtersPanel) source(name string) *filterSource {
 	for i := range p.sources {
 		if p.sources[i].name == name {
@@ -140,4 +160,13 @@ func (p *filtersPanel) redraw() {
 	} else {
 		p.position.SetText(fmt.Sprintf("snapshot %d", at+1))
 	}
+}
+
+// blank is a white placeholder image.
+func blank(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	return img
 }

@@ -40,11 +40,9 @@ func TestPresetsPanel_Markup(t *testing.T) {
 
 func TestCustomPanel_Markup(t *testing.T) {
 	test.NewTempApp(t)
-	oldCount, oldBg := countParams, background
-	t.Cleanup(func() { countParams, background = oldCount, oldBg })
-	background = func(f func()) { f() }
-	countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 407050, nil }
-	c := newCustomPanel(nop[experiments.Config], nop[experiments.Config], nop[error])
+	d := testDeps()
+	d.countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 407050, nil }
+	c := newCustomPanel(d, nop[experiments.Config], nop[experiments.Config], nop[error])
 	cfg := testPreset().Runs[0]
 	cfg.Name = "half the labels random"
 	cfg.Randomization = data.Randomization{Mode: data.PartialLabels, P: 0.5}
@@ -70,7 +68,7 @@ func TestTablePanel_Markup(t *testing.T) {
 
 func TestRunPanel_Markup(t *testing.T) {
 	test.NewTempApp(t)
-	p := newRunPanel(func() {}, func() {}, func() {})
+	p := newRunPanel(func() {}, func() {}, func() {}, func() {})
 	size := fyne.NewSize(1000, 130)
 	assertPanelMarkup(t, "runpanel/idle.xml", p.content, size)
 	p.setRunning(true, false)

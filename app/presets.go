@@ -18,7 +18,8 @@ type presetsPanel struct {
 	all     []Preset
 	tier    *widget.RadioGroup
 	list    *fyne.Container
-	buttons map[string]*widget.Button // by preset ID, for tests and shortcuts
+	buttons map[string]*presetButton // by preset ID, for tests and shortcuts
+	scroll  *container.Scroll
 	content fyne.CanvasObject
 
 	onStart func(Preset)
@@ -34,8 +35,48 @@ func newPresetsPanel(presets []Preset, onStart, onEdit func(Preset)) *presetsPan
 	p.rebuild()
 	help := newHint("Quick presets run in minutes on a laptop; paper presets use the paper's settings (CIFAR-10, hours to days).", true)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Tier"), p.tier), help)
-	p.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.list))
+	p.scroll = container.NewVScroll(p.list)
+	p.content = container.NewBorder(top, nil, nil, nil, p.scroll)
 	return p
+}
+
+// reveal scrolls the list so that o (an object inside it) is in view: the keyboard's focus
+// moving down the presets with Tab takes the list with it.
+func (p *presetsPanel) reveal(o fyne.CanvasObject) {
+	a := fyne.CurrentApp()
+	if a == nil {
+		return
+	}
+	d := a.Driver()
+	y := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(p.list).Y
+	top, h := p.scroll.Offset.Y, p.scroll.Size().Height
+	switch {
+	case y < top:
+		p.scroll.ScrollToOffset(fyne.NewPos(0, y))
+	case y+o.Size().Height > top+h:
+		p.scroll.ScrollToOffset(fyne.NewPos(0, y+o.Size().Height-h))
+	}
+}
+
+// presetButton is a preset's button: when it gets the keyboard's focus it scrolls into view.
+type presetButton struct {
+	widget.Button
+	onFocus func()
+}
+
+func newPresetButton(label string, icon fyne.Resource, tapped func()) *presetButton {
+	b := &presetButton{}
+	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// FocusGained implements fyne.Focusable.
+func (b *presetButton) FocusGained() {
+	b.Button.FocusGained()
+	if b.onFocus != nil {
+		b.onFocus()
+	}
 }
 
 // groups returns the presets of the chosen tier by group, in the paper's order.
@@ -64,7 +105,7 @@ func (p *presetsPanel) groups() ([]string, map[string][]Preset) {
 }
 
 func (p *presetsPanel) rebuild() {
-	p.buttons = map[string]*widget.Button{}
+	p.buttons = map[string]*presetButton{}
 	groups, by := p.groups()
 	var objs []fyne.CanvasObject
 	for _, g := range groups {
@@ -88,13 +129,23 @@ func shortTitle(ps Preset) string {
 }
 
 func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
-	b := widget.NewButtonWithIcon(shortTitle(ps), theme.MediaPlayIcon(), func() { p.onStart(ps) })
+	b := newPresetButton(shortTitle(ps), theme.MediaPlayIcon(), func() { p.onStart(ps) })
 	b.Alignment = widget.ButtonAlignLeading
 	p.buttons[ps.ID] = b
+	var row *fyne.Container // the whole row comes into view
+	b.onFocus = func() { p.reveal(row) }
 	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { p.onEdit(ps) })
 	edit.Importance = widget.LowImportance
 	desc := widget.NewLabel(ps.Description)
 	desc.Wrapping = fyne.TextWrapWord
+	m := newHint(presetMeta(ps), false)
+	row = container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+	return row
+}
+
+// presetMeta is "quick · 24 s on 2 CPU cores · 5 runs": the preset's tier, expected time and
+// number of runs.
+func presetMeta(ps Preset) string {
 	meta := string(ps.Tier)
 	if ps.ExpectedTime != "" {
 		meta += " · " + ps.ExpectedTime
@@ -102,8 +153,7 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	if n := len(ps.Runs); n > 1 {
 		meta += " · " + itoa(n) + " runs"
 	}
-	m := newHint(meta, false)
-	return container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+	return meta
 }
 
 func itoa(n int) string { return thousands(int64(n)) }

@@ -20,26 +20,33 @@ type runPanel struct {
 	info               *widget.Label
 	experiment         *widget.Label
 	// runs shows where a multi-run experiment stands, one segment a run, under the bar.
-	runs    *runsStrip
-	content fyne.CanvasObject
-	paused  bool
+	runs *runsStrip
+	// queue lists the experiments queued after this one (hidden when none).
+	queue     *fyne.Container
+	queueText *widget.Label
+	// canStart says whether Start may be enabled when idle (the custom form on screen must be
+	// valid); nil: always.
+	canStart func() bool
+	content  fyne.CanvasObject
+	paused   bool
 	// run and of are the current run and the number of runs shown in the bar's text (of < 2:
 	// the bar's text is the percentage alone).
 	run, of int
 }
 
-func newRunPanel(onStart, onPause, onStop func()) *runPanel {
+func newRunPanel(onStart, onPause, onStop, onClearQueue func()) *runPanel {
 	p := &runPanel{
 		start:      widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), onStart),
 		pause:      widget.NewButtonWithIcon("Pause", theme.MediaPauseIcon(), onPause),
 		stop:       widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), onStop),
 		bar:        widget.NewProgressBar(),
 		busy:       widget.NewProgressBarInfinite(),
-		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter); Space pauses, Esc stops."),
+		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter); Ctrl+Space pauses, Esc stops."),
 		info:       widget.NewLabel(""),
 		experiment: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 	}
 	p.runs = newRunsStrip()
+	p.queue, p.queueText = newQueueRow(onClearQueue)
 	p.bar.TextFormatter = func() string {
 		pct := fmt.Sprintf("%.0f%%", 100*p.bar.Value)
 		if p.of < 2 {
@@ -57,7 +64,7 @@ func newRunPanel(onStart, onPause, onStop func()) *runPanel {
 	bars := container.NewBorder(nil, p.runs.content, nil, nil, container.NewStack(p.bar, p.busy))
 	// The VBox keeps the buttons as high as the bar, level with it, above the strip.
 	top := container.NewBorder(nil, nil, container.NewVBox(buttons), nil, bars)
-	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status), p.info)
+	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status), p.info, p.queue)
 	return p
 }
 
@@ -70,6 +77,9 @@ func (p *runPanel) setRunning(running, paused bool) {
 		p.stop.Enable()
 	} else {
 		p.start.Enable()
+		if p.canStart != nil && !p.canStart() {
+			p.start.Disable()
+		}
 		p.pause.Disable()
 		p.stop.Disable()
 		p.busy.Stop()
@@ -80,7 +90,7 @@ func (p *runPanel) setRunning(running, paused bool) {
 	if paused {
 		p.pause.SetText("Resume")
 		p.pause.SetIcon(theme.MediaPlayIcon())
-		p.status.SetText("paused (Space resumes)")
+		p.status.SetText("paused (Ctrl+Space resumes)")
 	} else {
 		p.pause.SetText("Pause")
 		p.pause.SetIcon(theme.MediaPauseIcon())
@@ -100,7 +110,7 @@ func (p *runPanel) showProgress(v progressView) {
 	}
 	text := v.text
 	if p.paused && v.runsRunning {
-		text += " · paused (Space resumes)"
+		text += " · paused (Ctrl+Space resumes)"
 	}
 	p.status.SetText(text)
 	p.info.SetText(v.info)

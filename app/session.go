@@ -1,6 +1,9 @@
 package app
 
 import (
+	"errors"
+	"fmt"
+	"math"
 	"path/filepath"
 	"time"
 
@@ -14,9 +17,6 @@ type (
 	Preset   = experiments.Preset
 	PaperRow = experiments.PaperRow
 )
-
-// presetList returns the presets shown in the presets panel (tests replace it).
-var presetList = experiments.Presets
 
 // trace is what the GUI keeps of one run: enough to redraw its curves, its row of the table and
 // its filters. A trace belongs to the consumer goroutine while its run is live; the view hands
@@ -38,6 +38,33 @@ type trace struct {
 	paper *PaperRow
 	// dir is the run's results folder (from Started or the history).
 	dir string
+	// skipped says the experiment was stopped before this run started.
+	skipped bool
+}
+
+// divergedNote says how a run diverged: its loss became NaN or infinite (the engine's
+// StatusDiverged), or it ended with a training loss more than 3 times its first and above 5
+// (a learning rate far too high: SGD overshoots while every number stays finite). It is ""
+// for a run that did not.
+func (t *trace) divergedNote() string {
+	if t.summary != nil && t.summary.Status == experiments.StatusDiverged || errors.Is(t.err, experiments.ErrDiverged) {
+		return "the loss became NaN or infinite"
+	}
+	if !t.done || len(t.epochs) == 0 {
+		return ""
+	}
+	first := math.NaN()
+	for _, l := range t.loss {
+		if !math.IsNaN(l) && !math.IsInf(l, 0) {
+			first = l
+			break
+		}
+	}
+	last := t.epochs[len(t.epochs)-1].TrainLoss
+	if first > 0 && last > 3*first && last > 5 {
+		return fmt.Sprintf("the training loss rose from %.3g to %.3g", first, last)
+	}
+	return ""
 }
 
 // report is the trace as the report package draws it (sharing its slices: they are only

@@ -17,6 +17,10 @@ func shown(r tableRow) []string {
 	return []string{r.Run, r.Model, r.Status, r.Train, r.Test, r.PaperTrain, r.PaperTest, r.FitStep, r.BestTest}
 }
 
+// shownHeader is the header of the shown columns, short enough to fit their columns at the
+// narrowest window (the export writes report.Header's longer names).
+var shownHeader = []string{"run", "model", "status", "train %", "test %", "paper\ntrain %", "paper\ntest %", "fit at\nstep", "best\ntest %"}
+
 // columnWeights are the relative widths of the shown columns (run names are long, numbers
 // short).
 var columnWeights = []float32{2.4, 1.6, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.3}
@@ -68,8 +72,20 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// tableRows builds the table of the runs of an experiment.
-func tableRows(runs []*trace) []tableRow { return report.Rows(reportRuns(runs)) }
+// tableRows builds the table of the runs of an experiment: a run whose loss blew up says
+// "diverged", and a run that never started because the experiment was stopped says "not run".
+func tableRows(runs []*trace) []tableRow {
+	rows := report.Rows(reportRuns(runs))
+	for i, t := range runs {
+		switch {
+		case t.divergedNote() != "":
+			rows[i].Status = "diverged"
+		case t.skipped:
+			rows[i].Status = "not run"
+		}
+	}
+	return rows
+}
 
 // tablePanel shows the results table with the paper's numbers beside ours.
 type tablePanel struct {
@@ -112,7 +128,7 @@ func newTablePanel() *tablePanel {
 func (p *tablePanel) show(rows []tableRow) {
 	p.rows = rows
 	objs := make([]fyne.CanvasObject, 0, (len(rows)+1)*len(columnWeights))
-	for _, h := range shown(report.Header) {
+	for _, h := range shownHeader {
 		objs = append(objs, widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
 	addRows := func(rows []tableRow) {

@@ -1,3 +1,5 @@
+//go:build tour
+
 package app
 
 import (
@@ -5,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/png"
 	"os"
@@ -16,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/theme"
 
 	"rethink/experiments"
 	"rethink/experiments/data"
@@ -41,19 +41,8 @@ type Tour struct {
 // drives it and saves its PNGs into shotsDir. Call it on the UI goroutine (before ShowAndRun),
 // and call Run on another goroutine.
 func NewTour(a fyne.App, w fyne.Window, run RunFunc, resultsDir, shotsDir string) (fyne.CanvasObject, *Tour) {
-	u := newUI(a, w, run, resultsDir)
+	u := newUI(a, w, run, resultsDir, defaultDeps())
 	return u.content, &Tour{u: u, dir: shotsDir}
-}
-
-// fixedVariant is the default theme held to one variant, whatever the desktop prefers, so that
-// the shots do not depend on the machine that takes them.
-type fixedVariant struct {
-	fyne.Theme
-	variant fyne.ThemeVariant
-}
-
-func (t fixedVariant) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
-	return t.Theme.Color(n, t.variant)
 }
 
 // Run waits for the window to show, then goes through the views: presets, custom panel, data
@@ -70,7 +59,7 @@ func (t *Tour) Run() error {
 	u := t.u
 	a := u.app
 	time.Sleep(2 * time.Second) // the window maps and paints its first frame
-	t.do(func() { a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantLight}) })
+	t.do(func() { setTheme(a, themeLight) })
 
 	steps := []struct {
 		name  string
@@ -80,6 +69,13 @@ func (t *Tour) Run() error {
 		{"presets", func() error { return t.shot("01-presets.png") }, false},
 		{"custom and data", t.customAndData, false},
 		{"download", t.download, false},
+		{"table 1 before any run", func() error {
+			if !t.NoTraining {
+				return nil
+			}
+			t.do(func() { u.views.Select(u.tableTab) })
+			return t.shot("09-table1.png")
+		}, false},
 		{"figure 1a", t.figure1a, true},
 		{"table 1", t.table1, true},
 		{"alexnet filters", t.alexnetFilters, true},
@@ -94,7 +90,7 @@ func (t *Tour) Run() error {
 		}, true},
 		{"dark theme", func() error {
 			t.do(func() {
-				a.Settings().SetTheme(fixedVariant{theme.DefaultTheme(), theme.VariantDark})
+				setTheme(a, themeDark)
 				u.views.Select(u.curvesTab)
 			})
 			return t.shot("12-dark.png")
@@ -125,6 +121,17 @@ func (t *Tour) customAndData() error {
 	if err := t.shot("02-custom.png"); err != nil {
 		return err
 	}
+	// Bad values: the message at the field and above Start, Start disabled; a size beyond the
+	// data set noted at its field.
+	t.do(func() {
+		u.custom.trainSize.SetText("100000")
+		u.custom.lr.SetText("fast")
+		u.win.Canvas().Focus(u.custom.name) // the form shows a field's message once it lost the focus
+	})
+	if err := t.shot("02b-custom-invalid.png"); err != nil {
+		return err
+	}
+	t.do(func() { u.custom.Load(cfg) })
 	for _, c := range []struct {
 		r    data.Randomization
 		name string
@@ -152,7 +159,9 @@ func (t *Tour) customAndData() error {
 func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
-	t.do(func() { offer = offerCIFARDownload(u.win, data.DefaultDataDir(), u.ctrl.showError, func() {}) })
+	t.do(func() {
+		offer = offerCIFARDownload(u.win, u.d, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, func() {})
+	})
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
 	}
@@ -164,7 +173,7 @@ func (t *Tour) download() error {
 	var d *downloadDialog
 	t.do(func() {
 		offer.Hide()
-		d = startDownload(u.win, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
+		d = startDownload(u.win, u.d, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
 	})
 	if err := t.until("the download dialog shows progress", 10*time.Second, func() bool {
 		return d.bar.Value > 0
@@ -343,7 +352,9 @@ func (t *Tour) capture() (*image.RGBA, error) {
 		t.useX = true
 		t.logf("the GL capture is blank (a software GL renderer); taking the window from the X server")
 	}
-	out, err := exec.Command("import", "-window", "root", "-crop", fmt.Sprintf("%dx%d+0+0", w, h), "png:-").Output()
+	// The whole screen, cropped here to the window: a window larger than the screen (it cannot
+	// shrink below its content's minimum) would make import's own crop fail.
+	out, err := exec.Command("import", "-window", "root", "png:-").Output()
 	if err != nil {
 		return nil, fmt.Errorf("capture the window from the X server with ImageMagick's import: %w", err)
 	}
@@ -351,7 +362,10 @@ func (t *Tour) capture() (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	rgba := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+	if w > img.Bounds().Dx() || h > img.Bounds().Dy() {
+		t.logf("the window (%dx%d) is larger than the screen (%dx%d)", w, h, img.Bounds().Dx(), img.Bounds().Dy())
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, min(w, img.Bounds().Dx()), min(h, img.Bounds().Dy())))
 	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
 	return rgba, nil
 }

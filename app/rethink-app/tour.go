@@ -1,8 +1,12 @@
+//go:build tour
+
 package main
 
 import (
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 
@@ -10,16 +14,32 @@ import (
 	"rethink/experiments"
 )
 
-// cmdTour is the hidden developer command behind make screenshots: it opens the real window,
-// drives it through its main views with small real runs (results in a temporary folder, removed
-// afterwards) and saves a PNG of each view into dir, then quits.
+// cmdTour is the developer command behind make screenshots (built with the tour tag only): it
+// opens the real window (1280x800, or --size WxH), drives it through its main views with small
+// real runs (results in a temporary folder, removed afterwards) and saves a PNG of each view
+// into dir, then quits.
 func cmdTour(args []string) error {
-	noTraining := len(args) == 2 && args[0] == "--no-training"
-	if noTraining {
-		args = args[1:]
+	const usage = "usage: rethink-app tour [--no-training] [--size WxH] DIR"
+	noTraining := false
+	size := fyne.NewSize(1280, 800)
+	for len(args) > 1 {
+		switch args[0] {
+		case "--no-training":
+			noTraining, args = true, args[1:]
+		case "--size":
+			w, h, ok := strings.Cut(args[1], "x")
+			wi, err1 := strconv.Atoi(w)
+			hi, err2 := strconv.Atoi(h)
+			if !ok || err1 != nil || err2 != nil || wi < 320 || hi < 240 {
+				return fmt.Errorf("--size %q: want WIDTHxHEIGHT in pixels, at least 320x240", args[1])
+			}
+			size, args = fyne.NewSize(float32(wi), float32(hi)), args[2:]
+		default:
+			return fmt.Errorf("%s: unknown option %q", usage, args[0])
+		}
 	}
 	if len(args) != 1 {
-		return fmt.Errorf("usage: rethink tour [--no-training] DIR")
+		return fmt.Errorf(usage)
 	}
 	results, err := os.MkdirTemp("", "rethink-tour-")
 	if err != nil {
@@ -27,6 +47,7 @@ func cmdTour(args []string) error {
 	}
 	defer os.RemoveAll(results)
 	a, w := newWindow()
+	w.Resize(size)
 	content, tour := gui.NewTour(a, w, experiments.Run, results, args[0])
 	tour.NoTraining = noTraining
 	tour.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "tour: "+format+"\n", args...) }

@@ -80,7 +80,7 @@ func inches(px int) vg.Length { return vg.Length(px) * vg.Inch / DPI }
 // cannot be built gives an image that says why.
 func (c Chart) Render(st Style, sz Size) *image.RGBA {
 	cv := vgimg.NewWith(vgimg.UseWH(inches(sz.W), inches(sz.H)), vgimg.UseDPI(DPI), vgimg.UseBackgroundColor(st.Background))
-	c.draw(draw.New(cv), st)
+	c.draw(draw.New(cv), st, sz)
 	return toRGBA(cv.Image())
 }
 
@@ -90,7 +90,7 @@ func (c Chart) WriteSVG(out io.Writer, st Style, sz Size) error {
 	dc := draw.New(cv)
 	dc.SetColor(st.Background)
 	dc.Fill(dc.Rectangle.Path())
-	c.draw(dc, st)
+	c.draw(dc, st, sz)
 	_, err := cv.WriteTo(out)
 	return err
 }
@@ -111,8 +111,8 @@ func toRGBA(img image.Image) *image.RGBA {
 
 // draw draws c on dc: the plot, and its legend in a column of its own at the right, so that
 // the legend never covers a curve or the title.
-func (c Chart) draw(dc draw.Canvas, st Style) {
-	p := c.build(st)
+func (c Chart) draw(dc draw.Canvas, st Style, sz Size) {
+	p := c.build(st, sz)
 	plotC, legC, leg := layout(p, dc)
 	p.Draw(plotC)
 	if leg != nil {
@@ -142,8 +142,9 @@ func layout(p *plot.Plot, dc draw.Canvas) (plotC, legC draw.Canvas, leg *plot.Le
 	return plotC, legC, &l
 }
 
-// build makes the gonum plot of c in st's colours, with non-finite points dropped.
-func (c Chart) build(st Style) *plot.Plot {
+// build makes the gonum plot of c in st's colours, its ticks spaced for sz, with non-finite
+// points dropped.
+func (c Chart) build(st Style, sz Size) *plot.Plot {
 	p := plot.New()
 	p.Title.Text, p.X.Label.Text, p.Y.Label.Text = c.Title, c.XLabel, c.YLabel
 	paint(p, st)
@@ -152,27 +153,41 @@ func (c Chart) build(st Style) *plot.Plot {
 	p.Add(grid)
 	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(8), -vg.Points(4)
+	x, y, _ := c.Ranges()
 	drawn := false
 	for _, s := range c.Series {
-		drawn = c.addSeries(p, s, st.color(s.Color)) || drawn
+		drawn = c.addSeries(p, s, st.color(s.Color), y.Max) || drawn
 	}
 	if drawn {
 		c.addRefs(p, st)
 	}
-	if c.XSteps {
-		p.X.Tick.Marker = stepTicks{}
+	gridDrawn := c.addGrid(p)
+	if c.Grid == nil && !c.LogX && !c.LogY {
+		// The ranges are set, not left to gonum's autoscaling: they hold every point, mark and
+		// reference line.
+		if drawn {
+			for _, r := range c.Refs {
+				y.Min, y.Max = math.Min(y.Min, r.Y), math.Max(y.Max, r.Y)
+			}
+		}
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = x.Min, x.Max, y.Min, y.Max
+		p.X.Tick.Marker, p.Y.Tick.Marker = ticksFor(sz)
+		if c.XSteps {
+			p.X.Tick.Marker = stepTicks{}
+		}
+	} else {
+		if c.YMax > c.YMin {
+			p.Y.Min, p.Y.Max = c.YMin, c.YMax
+		}
+		if c.XFromZero {
+			p.X.Min = 0
+		}
+		if c.YFromZero {
+			p.Y.Min = 0
+		}
+		c.logAxes(p, drawn) // after the ranges: a log axis drops their zeros
 	}
-	drawn = c.addGrid(p) || drawn
-	if c.YMax > c.YMin {
-		p.Y.Min, p.Y.Max = c.YMin, c.YMax
-	}
-	if c.XFromZero {
-		p.X.Min = 0
-	}
-	if c.YFromZero {
-		p.Y.Min = 0
-	}
-	c.logAxes(p, drawn) // after the ranges: a log axis drops their zeros
+	drawn = drawn || gridDrawn
 	if !drawn {
 		c.addEmptyNote(p, st)
 	}
@@ -192,9 +207,9 @@ func paint(p *plot.Plot, st Style) {
 	}
 }
 
-// addSeries adds the line of s (with its glyphs and its fit mark) to p and reports whether s
-// had a point to draw.
-func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
+// addSeries adds the line of s (with its glyphs and its fit mark, drawn up to markTop) to p and
+// reports whether s had a point to draw.
+func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA, markTop float64) bool {
 	pts := c.positive(clean(s.X, s.Y))
 	if len(pts) == 0 {
 		return false
@@ -219,32 +234,13 @@ func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA) bool {
 		p.Legend.Add(s.Name, l)
 	}
 	if finite(s.Mark) {
-		if m, err := plotter.NewLine(plotter.XYs{{X: s.Mark, Y: 0}, {X: s.Mark, Y: c.markTop()}}); err == nil {
+		if m, err := plotter.NewLine(plotter.XYs{{X: s.Mark, Y: 0}, {X: s.Mark, Y: markTop}}); err == nil {
 			m.Color, m.Width = col, vg.Points(1)
 			m.Dashes = []vg.Length{vg.Points(2), vg.Points(2)}
 			p.Add(m)
 		}
 	}
 	return true
-}
-
-// markTop is the height of the fit marks: the fixed top of the y axis, or the highest point.
-func (c Chart) markTop() float64 {
-	if c.YMax > c.YMin {
-		return c.YMax
-	}
-	var top float64
-	for _, s := range c.Series {
-		for i, y := range s.Y {
-			if i < len(s.X) && finite(y) && finite(s.X[i]) {
-				top = max(top, y)
-			}
-		}
-	}
-	if top <= 0 {
-		return 1
-	}
-	return top
 }
 
 // addEmptyNote writes c.Empty (or "no data yet") in the middle of an empty plot.

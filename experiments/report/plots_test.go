@@ -41,7 +41,7 @@ func TestLegend_OutsideTheDataAndTitle(t *testing.T) {
 	for _, nc := range f.Named() {
 		cv := vgimg.NewWith(vgimg.UseWH(inches(DefaultSize.W), inches(DefaultSize.H)), vgimg.UseDPI(DPI))
 		dc := draw.New(cv)
-		p := nc.Chart.build(Light())
+		p := nc.Chart.build(Light(), DefaultSize)
 		plotC, legC, leg := layout(p, dc)
 		if leg == nil {
 			t.Errorf("%s: no legend", nc.Name)
