@@ -3,7 +3,9 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -170,5 +172,24 @@ func TestCPUInfo_ModelAndFlags(t *testing.T) {
 	md := Results{Date: "d", CPU: model, CPUFlags: flags, Versions: map[string]string{}}.Markdown()
 	if !strings.Contains(md, "on Test Xeon (flags: avx2 avx512f amx_bf16 amx_tile;") {
 		t.Errorf("Markdown's first line: %q", strings.SplitN(md, "\n", 2)[0])
+	}
+}
+
+// TestKernelSolve_RatesBesideTheLimit: kernelSolve measures real rates on embedded MNIST, and
+// the Markdown sets them beside the matrix-product limit.
+func TestKernelSolve_RatesBesideTheLimit(t *testing.T) {
+	var r Results
+	if err := kernelSolve(context.Background(), plan{quick: true, threads: 1}, &r); err != nil {
+		t.Fatal(err)
+	}
+	k := r.Kernel
+	if k.N != 2000 || !(k.KernelGFLOPs > 0) || !(k.SolveGFLOPs > 0) || k.Iterations <= 0 || !(k.Seconds > 0) {
+		t.Fatalf("kernel rate %+v: want n = 2000, positive rates, iterations and time", k)
+	}
+	r.Versions, r.Limit = map[string]string{}, Limit{MatMulGFLOPs: 100, MatMulSize: 4096}
+	md := r.Markdown()
+	want := fmt.Sprintf("%.0f%% and %.0f%% of TensorFlow's 100.0 GFLOP/s matrix product", k.KernelGFLOPs, k.SolveGFLOPs)
+	if !strings.Contains(md, "Kernel interpolation (experiments/theory) of 2000 MNIST images") || !strings.Contains(md, want) {
+		t.Errorf("Markdown lacks the kernel line %q:\n%s", want, md)
 	}
 }

@@ -92,6 +92,9 @@ func run(argv []string) error {
 	if err := limit(ctx, p, &r); err != nil {
 		return err
 	}
+	if err := kernelSolve(ctx, p, &r); err != nil {
+		return err
+	}
 	if len(p.fitModels) > 0 {
 		if err := timeToFit(ctx, p, &r); err != nil {
 			return err

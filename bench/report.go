@@ -21,9 +21,10 @@ type Results struct {
 	Versions map[string]string `json:"versions"` // framework -> what its worker reported
 	Device   string            `json:"device"`   // where rethink ran: "the CPU" or "the GPU <name>"
 
-	Throughput []Row `json:"throughput"`
-	Limit      Limit `json:"limit"`
-	Fits       []Fit `json:"fits"`
+	Throughput []Row      `json:"throughput"`
+	Limit      Limit      `json:"limit"`
+	Kernel     KernelRate `json:"kernel"`
+	Fits       []Fit      `json:"fits"`
 }
 
 // Row is one model of the throughput table: every window's images/s and their median, per framework.
@@ -126,6 +127,13 @@ func (r Results) Markdown() string {
 		} else {
 			fmt.Fprintf(&b, "a %dx%d float32 matrix product runs at %.1f GFLOP/s in TensorFlow.\n", l.MatMulSize, l.MatMulSize, l.MatMulGFLOPs)
 		}
+	}
+	if k := r.Kernel; k.N > 0 {
+		fmt.Fprintf(&b, "\nKernel interpolation (experiments/theory) of %d MNIST images: the kernel matrix at %.1f GFLOP/s, the preconditioned CG solve (%d iterations) at %.1f GFLOP/s", k.N, k.KernelGFLOPs, k.Iterations, k.SolveGFLOPs)
+		if l := r.Limit; l.MatMulGFLOPs > 0 {
+			fmt.Fprintf(&b, ": %.0f%% and %.0f%% of TensorFlow's %.1f GFLOP/s matrix product", 100*k.KernelGFLOPs/l.MatMulGFLOPs, 100*k.SolveGFLOPs/l.MatMulGFLOPs, l.MatMulGFLOPs)
+		}
+		fmt.Fprintf(&b, "; %.1f s in all.\n", k.Seconds)
 	}
 	if len(r.Fits) > 0 {
 		b.WriteString("\nTime to fit random labels on 2,000 MNIST images (100% training accuracy, evaluated after every epoch):\n\n")
