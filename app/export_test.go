@@ -79,7 +79,7 @@ func TestHistory_UnreadableFiltersSaid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := experiments.ReadFilterSnapshots(dir); err == nil {
-		t.Skip("the engine reads this broken snapshot without error: nothing to show")
+		t.Fatal("the engine read a broken filter snapshot without error; this test needs one it refuses")
 	}
 	u.openRuns([]experiments.RunRecord{rec})
 	if s := u.ctrl.runPanel.status.Text; !strings.Contains(s, "could not be read") {

@@ -86,12 +86,22 @@ const (
 // writeFileAtomic writes data to path through a temporary file in the same folder and a rename,
 // so that a crash leaves either the old file or the new one, never a torn one.
 func writeFileAtomic(path string, data []byte) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic writes what f writes to path through a temporary file in the same folder, synced,
+// made 0644 and renamed: a crash or a failure (f's, or a full disk) leaves the old file as it
+// was and no temporary file behind. Every file of a run folder and of a report is written so.
+func WriteAtomic(path string, f func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return err
 	}
 	name := tmp.Name()
-	_, err = tmp.Write(data)
+	err = f(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}

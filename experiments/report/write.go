@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -184,27 +183,6 @@ func EncodePNG(img image.Image) ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// writeAtomic writes what f writes to path through a temporary file in the same folder and a
-// rename: a failure leaves the old file as it was, and no temporary file behind.
-func writeAtomic(path string, f func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	err = f(tmp)
-	if err == nil {
-		err = tmp.Chmod(0o644)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(name, path)
-	}
-	if err != nil {
-		os.Remove(name)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
+// writeAtomic writes what f writes to path atomically (experiments.WriteAtomic): a failure
+// leaves the old file as it was, and no temporary file behind.
+func writeAtomic(path string, f func(io.Writer) error) error { return experiments.WriteAtomic(path, f) }
