@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/experiments"
+	"rethink/experiments/report"
 )
 
 // readHistory reads every run folder under root, newest first. It reads files: call it off the
@@ -131,16 +132,8 @@ func (h *historyPanel) show(recs []experiments.RunRecord, err error) {
 func recordTrace(i int, r experiments.RunRecord, snaps []experiments.FiltersReady) *trace {
 	t := newTrace(i, r.Config)
 	t.dir = r.Dir
-	t.epochs = r.Metrics
-	for _, m := range r.Metrics {
-		t.lossStep = append(t.lossStep, float64(m.Step))
-		t.loss = append(t.loss, m.TrainLoss)
-	}
-	if r.Summary.Status != "" {
-		s := r.Summary
-		t.summary = &s
-		t.fitStep = s.FitStep
-	}
+	run := report.FromRecord(r)
+	t.epochs, t.lossStep, t.loss, t.summary, t.fitStep = run.Epochs, run.LossStep, run.Loss, run.Summary, run.FitStep
 	t.done = true
 	t.filters = snaps
 	return t
