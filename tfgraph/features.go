@@ -300,3 +300,20 @@ func receptiveFields(a Architecture, h int) map[string]ReceptiveField {
 	}
 	return out
 }
+
+// Weights returns the current value of the network's variable at path (e.g. the first layer's
+// Architecture.FirstLayer()) as flat row-major values and its shape. Before Restore they are
+// the initial values of the seed the net was built with, which are those of a Model of the
+// same architecture and seed: the first layer's change in training is the difference.
+func (f *FeatureNet) Weights(path string) ([]float32, []int64, error) {
+	v := f.vars.Lookup(path)
+	if v == nil {
+		return nil, nil, fmt.Errorf("tfgraph: features: no variable %q in %s", path, f.Arch)
+	}
+	out, err := f.sess.Run(nil, []tf.Output{v.Value}, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("tfgraph: features: read %s: %w", path, err)
+	}
+	vals, err := ReadFlat[float32](out[0], nil)
+	return vals, v.Shape, err
+}

@@ -244,3 +244,31 @@ func TestGram(t *testing.T) {
 		t.Errorf("Gram = %v, want %v", g, want)
 	}
 }
+
+// Before Restore, a FeatureNet's first layer is the initial first layer of a Model of the same
+// architecture and seed (the layers kind measures the change from it).
+func TestFeatureNet_InitialWeightsMatchModel(t *testing.T) {
+	for _, arch := range []Architecture{{Arch: AlexNet}, {Arch: MLP, Hidden: []int64{16}}} {
+		m, err := New(Spec{Arch: arch, Height: 28, Width: 28, Channels: 1, Classes: 10, TrainSize: 4, Batch: 2, Seed: 7, Device: DeviceCPU, Threads: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, err := m.FirstLayer()
+		m.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := NewFeatureNet(arch, 28, 28, 1, 10, 7, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, shape, err := f.Weights(arch.FirstLayer())
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the feature net's initial first layer %v differs from the model's", arch, shape)
+		}
+	}
+}
