@@ -135,11 +135,11 @@ func (r *runner) measure(n *Net, pd probeData, pca **basis, index, total int) (m
 	// The first layer against the data's principal components.
 	r.progress(stage("principal components"), 0, 1)
 	if *pca == nil {
-		size, k := int(shape[0]), experiments.PatchComponents
-		if len(shape) == 2 { // an MLP: [h*w*c, units], whole images
-			size, k = pd.train.H, MLPComponents
+		size, k, samples := int(shape[0]), experiments.PatchComponents, 20000
+		if len(shape) == 2 { // an MLP: [h*w*c, units], whole images, each once on average
+			size, k, samples = pd.train.H, MLPComponents, pd.patchImgs.N
 		}
-		p, err := experiments.NewPatchPCA(pd.patchImgs, size, 20000, n.cfg.Seed)
+		p, err := experiments.NewPatchPCA(pd.patchImgs, size, samples, n.cfg.Seed)
 		if err != nil {
 			return measured{}, err
 		}

@@ -104,9 +104,9 @@ func layerAxis(d layers.Details) string {
 func LayersFigures(runs []Run) Figures {
 	groups := layersRuns(runs)
 	probe := Chart{Title: "Linear probe test accuracy per layer", YLabel: "probe test accuracy %", XLabel: "layer (0: input pixels)",
-		Scatter: true, YMin: 0, YMax: 100, Empty: waitNote}
+		Scatter: true, YMin: 0, YMax: 100, Empty: waitNote, XSteps: true}
 	same := Chart{Title: "Linear CKA with the true-label network, same layer", YLabel: "CKA", XLabel: "layer (0: input pixels)",
-		Scatter: true, YMin: 0, YMax: 1.05, Empty: waitNote}
+		Scatter: true, YMin: 0, YMax: 1.05, Empty: waitNote, XSteps: true}
 	heat := Chart{Title: "Linear CKA, layer by layer", Empty: waitNote}
 	mosaic := Chart{Title: "Top patches", Empty: "waiting for a network with conv layers", GridGray: true}
 	col := 0
