@@ -22,6 +22,9 @@ func init() { layers.FigureWriter = WriteLayersFigures }
 // layersNames are the file names of the four charts of LayersFigures.
 var layersNames = [4]string{"probe-accuracy", "cka-same-layer", "cka-matrix", "top-patches"}
 
+// layersViews name the app's three views of them.
+var layersViews = [3]string{"Probes and CKA per layer", "CKA heat map", "Top patches"}
+
 // layersRun is one finished "layers" run's details with the run it came from.
 type layersRun struct {
 	run Run
@@ -203,7 +206,7 @@ func LayersFigures(runs []Run) Figures {
 	if len(probe.Series) > 0 && len(groups) > 0 {
 		probe.Refs = []Ref{{Y: 100 / float64(max(groups[0][0].det.Classes, 1)), Label: "chance"}}
 	}
-	return Figures{Loss: probe, Accuracy: same, Fit: heat, TestError: mosaic, Sweep: true, Names: &layersNames}
+	return Figures{Loss: probe, Accuracy: same, Fit: heat, TestError: mosaic, Sweep: true, Names: &layersNames, Views: &layersViews}
 }
 
 func netsLeftToRight(p layers.Patches) string {
