@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -63,6 +65,16 @@ func (p *curvesPanel) show(v *plotsView) {
 	if f.Sweep {
 		p.fit.setChart(f.Fit)
 		p.testErr.setChart(f.TestError)
+		views := []string{showCurves, showFit, showTest}
+		if f.Views != nil {
+			views = f.Views[:]
+		}
+		if !slices.Equal(p.figure.Options, views) {
+			at := max(slices.Index(p.figure.Options, p.figure.Selected), 0)
+			p.figure.Options = views
+			p.figure.Selected = views[at]
+			p.figure.Refresh()
+		}
 		p.figure.Show()
 	} else {
 		p.figure.Hide()
@@ -72,9 +84,10 @@ func (p *curvesPanel) show(v *plotsView) {
 
 // arrange shows the figure picked (the curves for an experiment that is not a sweep).
 func (p *curvesPanel) arrange() {
-	pick := p.figure.Selected
-	if !p.figure.Visible() {
-		pick = showCurves
+	// The three views by place: a kind may name them otherwise (report.Figures.Views).
+	pick := showCurves
+	if p.figure.Visible() {
+		pick = [3]string{showCurves, showFit, showTest}[max(slices.Index(p.figure.Options, p.figure.Selected), 0)]
 	}
 	vis := func(o fyne.CanvasObject, on bool) {
 		if on && !o.Visible() {

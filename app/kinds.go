@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"rethink/experiments"
+	"rethink/experiments/layers"
 	"rethink/experiments/report"
 	"rethink/experiments/theory"
 )
@@ -25,6 +26,18 @@ var kindViews = map[string]func() kindView{
 	theory.KindTheorem1: theoryView,
 	theory.KindMinNorm:  theoryView,
 	theory.KindKernel:   theoryView,
+	layers.Kind:         layersView,
+}
+
+// layersView shows what each layer learns (experiments/layers) on the Curves tab, 2x2, once
+// each run has ended: probe accuracy per layer, CKA of the same layer, the layer-by-layer CKA
+// heat map and a mosaic of top patches (report.LayersFigures); the run strip shows the stage
+// (training a network, features, probes, Gram matrices, patches).
+func layersView() kindView {
+	return kindView{
+		figures: report.LayersFigures,
+		tab:     func(u *ui, p Preset) *container.TabItem { return u.curvesTab },
+	}
 }
 
 // theoryView shows the paper's explanations (package theory's kinds) on the Curves tab: the

@@ -231,6 +231,13 @@ func ListRuns(root string) ([]string, error) {
 		if err != nil {
 			return err
 		}
+		if d.IsDir() && path != root {
+			// The runs a run made inside its own folder (the networks of a "layers" run) are
+			// its parts, not runs of their own.
+			if _, err := os.Stat(filepath.Join(filepath.Dir(path), "config.json")); err == nil {
+				return filepath.SkipDir
+			}
+		}
 		if !d.IsDir() && d.Name() == "config.json" {
 			dirs = append(dirs, filepath.Dir(path))
 		}
@@ -272,3 +279,29 @@ func newRunDir(root, name string) (string, error) {
 
 // finite reports whether v is neither NaN nor infinite.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// LastCheckpoint is the prefix of the last checkpoint of the "sgd" run in dir (the one its
+// state.json names, as an absolute or dir-relative path joined to dir), for kinds that read a
+// trained network (experiments/layers). A folder that is not an "sgd" run, or has no
+// checkpoint yet, is an error that says so.
+func LastCheckpoint(dir string) (string, error) {
+	rec, err := ReadRun(dir)
+	if err != nil {
+		return "", err
+	}
+	if k := rec.Config.KindName(); k != KindSGD {
+		return "", fmt.Errorf("experiments: %s is a %q run, not an SGD training run: it has no network to read", dir, k)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "state.json"))
+	if err != nil {
+		return "", fmt.Errorf("experiments: %s has no checkpoint (state.json: %w); train it to the end first", dir, err)
+	}
+	var st runState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return "", fmt.Errorf("experiments: %s/state.json: %w", dir, err)
+	}
+	if st.Checkpoint == "" {
+		return "", fmt.Errorf("experiments: %s/state.json names no checkpoint", dir)
+	}
+	return filepath.Join(dir, st.Checkpoint), nil
+}

@@ -33,6 +33,16 @@ type Ctx struct {
 	// resumed from a checkpoint at step k draws what the uninterrupted run drew (no hidden
 	// random state lives in the session). Unset, random ops use the fixed seed [Seed, 0].
 	StepSeed tf.Output
+	// Taps, when not nil, collects the output of every layer the architectures name (see
+	// FeatureNet): a pass built for features sets it, training and evaluation passes do not.
+	Taps *[]Tap
+}
+
+// tap records x as the output of the named layer when the pass collects them (Ctx.Taps).
+func (c Ctx) tap(name string, x tf.Output) {
+	if c.Taps != nil && c.S.Err() == nil {
+		*c.Taps = append(*c.Taps, Tap{Name: name, Out: x})
+	}
 }
 
 // stepSeedStride separates the seeds of a pass's random ops: op k draws from

@@ -113,19 +113,28 @@ func (a Architecture) Logits(c Ctx, x tf.Output, classes int64) tf.Output {
 func (a Architecture) inception(c Ctx, x tf.Output, classes int64) tf.Output {
 	bn := a.BatchNorm
 	h := ConvModule(c.Sub("conv0"), x, 3, 96, 1, bn)
-	h = InceptionModule(c.Sub("inception1"), h, 32, 32, bn)
-	h = InceptionModule(c.Sub("inception2"), h, 32, 48, bn)
-	h = DownsampleModule(c.Sub("downsample3"), h, 80, bn)
-	h = InceptionModule(c.Sub("inception4"), h, 112, 48, bn)
-	h = InceptionModule(c.Sub("inception5"), h, 96, 64, bn)
-	h = InceptionModule(c.Sub("inception6"), h, 80, 80, bn)
-	h = InceptionModule(c.Sub("inception7"), h, 48, 96, bn)
-	h = DownsampleModule(c.Sub("downsample8"), h, 96, bn)
-	h = InceptionModule(c.Sub("inception9"), h, 176, 160, bn)
-	h = InceptionModule(c.Sub("inception10"), h, 176, 160, bn)
+	c.tap("conv0", h)
+	for _, m := range []struct {
+		name       string
+		ch1, ch3   int64
+		downsample bool
+	}{{"inception1", 32, 32, false}, {"inception2", 32, 48, false}, {"downsample3", 80, 0, true},
+		{"inception4", 112, 48, false}, {"inception5", 96, 64, false}, {"inception6", 80, 80, false},
+		{"inception7", 48, 96, false}, {"downsample8", 96, 0, true}, {"inception9", 176, 160, false},
+		{"inception10", 176, 160, false}} {
+		if m.downsample {
+			h = DownsampleModule(c.Sub(m.name), h, m.ch1, bn)
+		} else {
+			h = InceptionModule(c.Sub(m.name), h, m.ch1, m.ch3, bn)
+		}
+		c.tap(m.name, h)
+	}
 	h = GlobalMeanPool(c.Sub("pool"), h)
+	c.tap("pool", h)
 	h = Dropout(c.Sub("dropout"), h, a.Dropout)
-	return Dense(c.Sub("logits"), h, classes, false)
+	h = Dense(c.Sub("logits"), h, classes, false)
+	c.tap("logits", h)
+	return h
 }
 
 // alexnet: two [conv 5x5 64, ReLU, max-pool 3x3/2, LRN] blocks, then fc 384, 192, classes.
@@ -138,15 +147,20 @@ func (a Architecture) alexnet(c Ctx, x tf.Output, classes int64) tf.Output {
 			return tf.Output{}
 		}
 		h = ReLU(l, h)
+		c.tap(name, h)
 		h = MaxPool(c.Sub(fmt.Sprintf("pool%d", i+1)), h, 3, 2)
 		h = LRN(c.Sub(fmt.Sprintf("norm%d", i+1)), h)
 	}
 	h = Flatten(c.Sub("flatten"), h)
 	h = Dense(c.Sub("fc3"), h, 384, true)
+	c.tap("fc3", h)
 	h = Dropout(c.Sub("dropout3"), h, a.Dropout)
 	h = Dense(c.Sub("fc4"), h, 192, true)
+	c.tap("fc4", h)
 	h = Dropout(c.Sub("dropout4"), h, a.Dropout)
-	return Dense(c.Sub("logits"), h, classes, false)
+	h = Dense(c.Sub("logits"), h, classes, false)
+	c.tap("logits", h)
+	return h
 }
 
 // mlp: flatten, ReLU hidden layers with biases, linear output.
@@ -157,11 +171,14 @@ func (a Architecture) mlp(c Ctx, x tf.Output, classes int64) tf.Output {
 			h = Dropout(c.Sub(fmt.Sprintf("dropout%d", i+1)), h, a.Dropout)
 		}
 		h = Dense(c.Sub(fmt.Sprintf("fc%d", i+1)), h, width, true)
+		c.tap(fmt.Sprintf("fc%d", i+1), h)
 	}
 	if len(a.Hidden) > 0 {
 		h = Dropout(c.Sub("dropout_out"), h, a.Dropout)
 	}
-	return Dense(c.Sub("logits"), h, classes, false)
+	h = Dense(c.Sub("logits"), h, classes, false)
+	c.tap("logits", h)
+	return h
 }
 
 // CountParams builds the forward pass of a on h x w x c inputs in a scratch graph and returns its

@@ -50,6 +50,10 @@ type Chart struct {
 	LogX, LogY bool
 	// Grid, when not nil, is drawn as a heat map (rows top to bottom, see addGrid in theory.go).
 	Grid [][]float64
+	// GridGray draws Grid in grey levels (black low, white high) instead of blue to red;
+	// GridMin and GridMax, when GridMax > GridMin, fix the values of the two ends.
+	GridGray         bool
+	GridMin, GridMax float64
 }
 
 // Ref is a horizontal reference line at Y, named in the legend (dotted, in the foreground

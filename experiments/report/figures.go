@@ -19,6 +19,9 @@ type Figures struct {
 	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
 	// draw other charts in those four places (see TheoryFigures).
 	Names *[4]string
+	// Views, when set, name the three views the app offers of a Sweep's figures (Loss with
+	// Accuracy, Fit, TestError) in place of "Loss and accuracy", "Fig. 1b", "Fig. 1c".
+	Views *[3]string
 }
 
 // Charts makes the figures of runs.

@@ -39,6 +39,7 @@ func FromRecord(r experiments.RunRecord) Run {
 	}
 	if r.Summary.Status != "" {
 		s := r.Summary
+		s.Dir = r.Dir // a kind's figures may read its folder (experiments/layers' patches)
 		run.Summary = &s
 		run.FitStep = s.FitStep
 	}

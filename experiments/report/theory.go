@@ -3,14 +3,17 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"math"
 	"sort"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 
 	"rethink/experiments"
+	"rethink/experiments/layers"
 	"rethink/experiments/theory"
 )
 
@@ -19,6 +22,9 @@ import (
 func FiguresOf(runs []Run) Figures {
 	if len(runs) > 0 && theory.IsTheoryKind(runs[0].Config.KindName()) {
 		return TheoryFigures(runs)
+	}
+	if len(runs) > 0 && runs[0].Config.KindName() == layers.Kind {
+		return LayersFigures(runs)
 	}
 	return Charts(runs)
 }
@@ -279,8 +285,14 @@ func (c Chart) addGrid(p *plot.Plot) bool {
 			}
 		}
 	}
-	pal := moreland.SmoothBlueRed().Palette(64)
+	var pal palette.Palette = moreland.SmoothBlueRed().Palette(64)
+	if c.GridGray {
+		pal = grayPalette(64)
+	}
 	h := plotter.NewHeatMap(grid(c.Grid), pal)
+	if c.GridMax > c.GridMin {
+		h.Min, h.Max = c.GridMin, c.GridMax
+	}
 	if h.Min == h.Max {
 		h.Max = h.Min + 1
 	}
@@ -297,4 +309,16 @@ func thousandsInt(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// grayPalette is n grey levels from black to white.
+type grayPalette int
+
+func (n grayPalette) Colors() []color.Color {
+	out := make([]color.Color, n)
+	for i := range out {
+		v := uint8(255 * i / max(int(n)-1, 1))
+		out[i] = color.Gray{Y: v}
+	}
+	return out
 }

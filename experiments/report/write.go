@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 
 	"rethink/experiments"
+	"rethink/experiments/layers"
 	"rethink/experiments/theory"
 )
 
@@ -166,6 +168,18 @@ func WriteRunCurves(runDir string) error {
 	named := []NamedChart{{"loss", LossChart(runs)}, {"accuracy", AccuracyChart(runs)}}
 	if theory.IsTheoryKind(rec.Config.KindName()) {
 		named = TheoryFigures(runs).Named()
+	}
+	if rec.Config.KindName() == layers.Kind {
+		// The four charts and the patch mosaics, once the run has its details.
+		var d layers.Details
+		if rec.Summary.Details == nil || json.Unmarshal(rec.Summary.Details, &d) != nil {
+			return nil
+		}
+		p, err := layers.ReadPatches(runDir)
+		if err != nil {
+			p = layers.Patches{}
+		}
+		return WriteLayersFigures(runDir, d, p)
 	}
 	for _, nc := range named {
 		img := nc.Chart.Render(Light(), DefaultSize)
