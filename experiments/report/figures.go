@@ -19,6 +19,16 @@ type Figures struct {
 	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
 	// draw other charts in those four places (see TheoryFigures).
 	Names *[4]string
+	// Data are tables of the numbers the charts draw, written beside them as CSV (see
+	// EarlyStopFigures); none for most experiments.
+	Data []NamedTable
+}
+
+// NamedTable is a table of CSV rows (the first is the header) with the file name it is written
+// under (without extension).
+type NamedTable struct {
+	Name string
+	Rows [][]string
 }
 
 // Charts makes the figures of runs.

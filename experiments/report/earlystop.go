@@ -1,0 +1,235 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"rethink/experiments/earlystop"
+)
+
+// Early-stopping figures (package earlystop's presets): file names of the four charts, in the
+// places of Figures.
+var earlyStopNames = [4]string{"earlystop-test-curves", "earlystop-best-final", "earlystop-steps", "earlystop-gain"}
+
+// IsEarlyStop reports whether runs are an early-stopping experiment (the first run's preset).
+func IsEarlyStop(runs []Run) bool { return len(runs) > 0 && earlystop.IsEarlyStop(runs[0].Config) }
+
+// EarlyStopResults analyzes the runs that ended with status done (earlystop.Analyze of their
+// metrics rows and step of fit), with the index of each in runs: a run still going, cancelled
+// or failed has no final test accuracy yet and is left out.
+func EarlyStopResults(runs []Run) (idx []int, out []earlystop.Result) {
+	for i, r := range runs {
+		if r.Status() != "done" {
+			continue
+		}
+		res, err := earlystop.Analyze(r.Epochs, r.FitStep)
+		if err != nil {
+			continue
+		}
+		res.P, res.Seed = r.Config.Randomization.P, r.Config.Seed
+		idx, out = append(idx, i), append(out, res)
+	}
+	return idx, out
+}
+
+// EarlyStopFigures draws an early-stopping experiment as four charts in the places of Figures
+// (Sweep set, so the app lays them out 2x2), named by earlyStopNames, with the numbers of the
+// last three as CSV tables in Data:
+//
+//   - test accuracy over training for each p: the median over seeds with its range shaded,
+//     the median step of fit as a dotted line (updated live, every epoch);
+//   - best (early-stopped) and final test accuracy against p (finished runs, median and range);
+//   - the step where test accuracy peaks and the step of fit against p (median and range);
+//   - the gain of early stopping, best minus final in points, against p (median, range band).
+func EarlyStopFigures(runs []Run) Figures {
+	idx, res := EarlyStopResults(runs)
+	levels := earlystop.Levels(res)
+	f := Figures{Loss: earlyStopCurves(runs), Sweep: true, Names: &earlyStopNames}
+	f.Accuracy, f.Fit, f.TestError = earlyStopBestFinal(levels), earlyStopSteps(levels), earlyStopGain(levels)
+	f.Data = []NamedTable{{Name: "earlystop-runs", Rows: earlyStopRunRows(runs, idx, res)}, {Name: "earlystop-levels", Rows: EarlyStopLevelRows(levels)}}
+	return f
+}
+
+// earlyStopCurves is test accuracy (percent) against steps, one median curve per group of
+// runs (a p over its seeds), each group's fit marked.
+func earlyStopCurves(runs []Run) Chart {
+	div, unit := stepUnit(runs)
+	c := Chart{Title: "Test accuracy during training (dotted: 100% training accuracy)", XLabel: unit, YLabel: "test accuracy %",
+		YMin: 0, YMax: 100, Empty: "test accuracy appears after the first epoch", XFromZero: true, XSteps: true}
+	groups := GroupRuns(runs)
+	if multiSeed(groups) {
+		c.Title += seedNote
+	}
+	for i, g := range groups {
+		cs := make([]curve, len(g.Runs))
+		for j, r := range g.Runs {
+			var x, y []float64
+			for _, m := range r.Epochs {
+				x, y = append(x, float64(m.Step)/div), append(y, 100*m.TestAcc)
+			}
+			cs[j] = finiteCurve(x, y)
+		}
+		s := g.series(i, cs)
+		if m := g.FitMark(); finite(m) {
+			s.Mark = m / div
+		}
+		c.Series = append(c.Series, s)
+	}
+	return c
+}
+
+// levelSeries is a series over the levels' p of the spread get picks, scaled by k.
+func levelSeries(name string, col int, levels []earlystop.Level, get func(earlystop.Level) earlystop.Spread, k float64) Series {
+	s := Series{Name: name, Color: col, Mark: math.NaN()}
+	for _, l := range levels {
+		sp := get(l)
+		if sp.N == 0 {
+			continue
+		}
+		s.X, s.Y = append(s.X, l.P), append(s.Y, k*sp.Median)
+		s.Lo, s.Hi = append(s.Lo, k*sp.Min), append(s.Hi, k*sp.Max)
+	}
+	return s
+}
+
+// fitRange widens c's fixed y range to hold every band of its series (Ranges holds the lines).
+func fitRange(c *Chart, lo float64) {
+	hi := math.Inf(-1)
+	for _, s := range c.Series {
+		for _, v := range append(append([]float64(nil), s.Hi...), s.Y...) {
+			if finite(v) {
+				hi = max(hi, v)
+			}
+		}
+		for _, v := range s.Lo {
+			if finite(v) {
+				lo = min(lo, v)
+			}
+		}
+	}
+	if finite(hi) && hi > lo {
+		c.YMin, c.YMax = lo, hi
+	}
+}
+
+// earlyStopBestFinal is the best and the final test accuracy (percent) against p.
+func earlyStopBestFinal(levels []earlystop.Level) Chart {
+	c := Chart{Title: "Best (early-stopped) and final test accuracy", XLabel: "label corruption p", YLabel: "test accuracy %",
+		Scatter: true, Empty: "filled as runs finish", YMin: 0, YMax: 100}
+	c.Series = []Series{
+		levelSeries("best (early stopping)", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.Best }, 100),
+		levelSeries("final", 1, levels, func(l earlystop.Level) earlystop.Spread { return l.Final }, 100),
+	}
+	c.Series[1].Dash = true
+	if seedsIn(levels) {
+		c.Title += "; median, bars: range"
+	}
+	return c
+}
+
+// earlyStopSteps is the step of the test-accuracy peak and the step of fit against p.
+func earlyStopSteps(levels []earlystop.Level) Chart {
+	div, unit := 1.0, "steps"
+	for _, l := range levels {
+		if l.FinalSteps.Max >= 2000 {
+			div, unit = 1000, "thousand steps"
+		}
+	}
+	c := Chart{Title: "When test accuracy peaks, when the training set is fitted", XLabel: "label corruption p", YLabel: unit,
+		Scatter: true, Empty: "filled as runs finish", YFromZero: true}
+	c.Series = []Series{
+		levelSeries("peak of test accuracy", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.PeakStep }, 1/div),
+		levelSeries("100% training accuracy", 1, levels, func(l earlystop.Level) earlystop.Spread { return l.FitStep }, 1/div),
+	}
+	c.Series[1].Dash = true
+	fitRange(&c, 0)
+	if seedsIn(levels) {
+		c.Title += "; median, bars: range"
+	}
+	return c
+}
+
+// earlyStopGain is best minus final test accuracy, in points, against p, with its range band.
+func earlyStopGain(levels []earlystop.Level) Chart {
+	c := Chart{Title: "Gain of early stopping (best - final test accuracy)", XLabel: "label corruption p", YLabel: "points of test accuracy",
+		Empty: "filled as runs finish", YFromZero: true}
+	s := levelSeries("gain", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.Gain }, 100)
+	if len(s.X) == 1 { // one level: a line needs two points to be seen, so give it a glyph
+		c.Scatter = true
+	}
+	c.Series = []Series{s}
+	fitRange(&c, 0)
+	if seedsIn(levels) {
+		c.Title += "; median, shaded: range"
+	}
+	return c
+}
+
+// seedsIn reports whether any level has more than one run.
+func seedsIn(levels []earlystop.Level) bool {
+	for _, l := range levels {
+		if l.Runs > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// earlyStopRunRows is the table of every analyzed run: its ID and name, p, seed and its numbers
+// (accuracies as fractions, steps; fit_step -1 and test_acc_at_fit empty when it never fitted).
+func earlyStopRunRows(runs []Run, idx []int, res []earlystop.Result) [][]string {
+	rows := [][]string{{"run_id", "run", "p", "seed", "evaluations", "best_test_acc", "peak_step", "final_test_acc", "final_step",
+		"gain", "fit_step", "test_acc_at_fit", "peak_before_fit"}}
+	for k, r := range res {
+		run := runs[idx[k]]
+		id := run.ID
+		if id == "" {
+			id = fmt.Sprintf("run-%d", idx[k]+1)
+		}
+		rows = append(rows, []string{id, run.Label(), fnum(r.P), strconv.FormatUint(r.Seed, 10), strconv.Itoa(r.Evaluations),
+			fnum(r.Best), strconv.Itoa(r.PeakStep), fnum(r.Final), strconv.Itoa(r.FinalStep), fnum(r.Gain),
+			strconv.Itoa(r.FitStep), fnum(r.TestAtFit), strconv.FormatBool(r.PeakBeforeFit())})
+	}
+	return rows
+}
+
+// EarlyStopLevelRows is the table of the levels: for each p the number of runs, of runs that
+// fitted and of runs that peaked before their fit, and the median, minimum and maximum of
+// each number (accuracies as fractions; the fit columns over the runs that fitted; empty
+// where no run has the number).
+func EarlyStopLevelRows(levels []earlystop.Level) [][]string {
+	head := []string{"p", "runs", "fitted", "peak_before_fit"}
+	cols := []struct {
+		name string
+		get  func(earlystop.Level) earlystop.Spread
+	}{
+		{"best_test_acc", func(l earlystop.Level) earlystop.Spread { return l.Best }},
+		{"final_test_acc", func(l earlystop.Level) earlystop.Spread { return l.Final }},
+		{"gain", func(l earlystop.Level) earlystop.Spread { return l.Gain }},
+		{"peak_step", func(l earlystop.Level) earlystop.Spread { return l.PeakStep }},
+		{"fit_step", func(l earlystop.Level) earlystop.Spread { return l.FitStep }},
+		{"test_acc_at_fit", func(l earlystop.Level) earlystop.Spread { return l.TestAtFit }},
+	}
+	for _, c := range cols {
+		head = append(head, c.name+"_median", c.name+"_min", c.name+"_max")
+	}
+	rows := [][]string{head}
+	for _, l := range levels {
+		row := []string{fnum(l.P), strconv.Itoa(l.Runs), strconv.Itoa(l.Fitted), strconv.Itoa(l.PeakBeforeFit)}
+		for _, c := range cols {
+			s := c.get(l)
+			row = append(row, fnum(s.Median), fnum(s.Min), fnum(s.Max))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// fnum formats v for a CSV cell: empty when it is not finite.
+func fnum(v float64) string {
+	if !finite(v) {
+		return ""
+	}
+	return strconv.FormatFloat(v, 'g', 8, 64)
+}
