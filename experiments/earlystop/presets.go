@@ -31,7 +31,9 @@ func init() { experiments.RegisterPresets(Presets) }
 
 // IsEarlyStop reports whether c is a run of one of this package's presets (its Preset field,
 // which the presets set in every run so that the app and `rethink report` draw its figures).
-func IsEarlyStop(c experiments.Config) bool { return slices.Contains([]string{QuickID, PaperID}, c.Preset) }
+func IsEarlyStop(c experiments.Config) bool {
+	return slices.Contains([]string{QuickID, PaperID}, c.Preset)
+}
 
 // RunName is the name of the runs at corruption level p (the same for every seed, so that a
 // report groups them).
