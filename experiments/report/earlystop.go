@@ -93,7 +93,8 @@ func levelSeries(name string, col int, levels []earlystop.Level, get func(earlys
 	return s
 }
 
-// fitRange widens c's fixed y range to hold every band of its series (Ranges holds the lines).
+// fitRange sets c's y range from lo to hold every band of its series and its reference lines
+// (Ranges holds the lines alone).
 func fitRange(c *Chart, lo float64) {
 	hi := math.Inf(-1)
 	for _, s := range c.Series {
@@ -108,8 +109,12 @@ func fitRange(c *Chart, lo float64) {
 			}
 		}
 	}
+	for _, r := range c.Refs {
+		hi = max(hi, r.Y)
+	}
 	if finite(hi) && hi > lo {
-		c.YMin, c.YMax = lo, hi
+		r := nice(Range{lo, hi}, true) // round ends with headroom, as Ranges gives the lines
+		c.YMin, c.YMax = r.Min, r.Max
 	}
 }
 
@@ -131,10 +136,8 @@ func earlyStopBestFinal(levels []earlystop.Level) Chart {
 // earlyStopSteps is the step of the test-accuracy peak and the step of fit against p.
 func earlyStopSteps(levels []earlystop.Level) Chart {
 	div, unit := 1.0, "steps"
-	for _, l := range levels {
-		if l.FinalSteps.Max >= 2000 {
-			div, unit = 1000, "thousand steps"
-		}
+	if lastStep(levels) >= 2000 {
+		div, unit = 1000, "thousand steps"
 	}
 	c := Chart{Title: "When test accuracy peaks, when the training set is fitted", XLabel: "label corruption p", YLabel: unit,
 		Scatter: true, Empty: "filled as runs finish", YFromZero: true}
@@ -143,11 +146,26 @@ func earlyStopSteps(levels []earlystop.Level) Chart {
 		levelSeries("100% training accuracy", 1, levels, func(l earlystop.Level) earlystop.Spread { return l.FitStep }, 1/div),
 	}
 	c.Series[1].Dash = true
+	if last := lastStep(levels); last > 0 {
+		// The end of the runs: a peak on it means test accuracy was still rising.
+		c.Refs = []Ref{{Y: last / div, Label: "last evaluation"}}
+	}
 	fitRange(&c, 0)
 	if seedsIn(levels) {
 		c.Title += "; median, bars: range"
 	}
 	return c
+}
+
+// lastStep is the latest final step of the levels' runs (0 when there is none).
+func lastStep(levels []earlystop.Level) float64 {
+	last := 0.0
+	for _, l := range levels {
+		if l.FinalSteps.N > 0 {
+			last = max(last, l.FinalSteps.Max)
+		}
+	}
+	return last
 }
 
 // earlyStopGain is best minus final test accuracy, in points, against p, with its range band.
