@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -63,6 +65,7 @@ func (p *curvesPanel) show(v *plotsView) {
 	if f.Sweep {
 		p.fit.setChart(f.Fit)
 		p.testErr.setChart(f.TestError)
+		p.setChoices(f.Choices)
 		p.figure.Show()
 	} else {
 		p.figure.Hide()
@@ -70,11 +73,28 @@ func (p *curvesPanel) show(v *plotsView) {
 	p.arrange()
 }
 
-// arrange shows the figure picked (the curves for an experiment that is not a sweep).
+// setChoices names the three views of a sweep (nil: the curves and Figures 1b and 1c),
+// keeping the view picked.
+func (p *curvesPanel) setChoices(names *[3]string) {
+	want := []string{showCurves, showFit, showTest}
+	if names != nil {
+		want = names[:]
+	}
+	if slices.Equal(p.figure.Options, want) {
+		return
+	}
+	i := max(slices.Index(p.figure.Options, p.figure.Selected), 0)
+	p.figure.Options = append([]string(nil), want...)
+	p.figure.Selected = want[i]
+	p.figure.Refresh()
+}
+
+// arrange shows the figure picked (the curves for an experiment that is not a sweep): the
+// first, second or third of the sweep's views.
 func (p *curvesPanel) arrange() {
-	pick := p.figure.Selected
-	if !p.figure.Visible() {
-		pick = showCurves
+	pick := showCurves
+	if p.figure.Visible() {
+		pick = [3]string{showCurves, showFit, showTest}[max(slices.Index(p.figure.Options, p.figure.Selected), 0)]
 	}
 	vis := func(o fyne.CanvasObject, on bool) {
 		if on && !o.Visible() {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 
 	"rethink/experiments/earlystop"
@@ -11,6 +12,9 @@ import (
 // Early-stopping figures (package earlystop's presets): file names of the four charts, in the
 // places of Figures.
 var earlyStopNames = [4]string{"earlystop-test-curves", "earlystop-best-final", "earlystop-steps", "earlystop-gain"}
+
+// earlyStopChoices name the app's three views of them.
+var earlyStopChoices = [3]string{"Test accuracy, best vs final", "Peak vs fit", "Gain of early stopping"}
 
 // IsEarlyStop reports whether runs are an early-stopping experiment (the first run's preset).
 func IsEarlyStop(runs []Run) bool { return len(runs) > 0 && earlystop.IsEarlyStop(runs[0].Config) }
@@ -45,19 +49,20 @@ func EarlyStopResults(runs []Run) (idx []int, out []earlystop.Result) {
 func EarlyStopFigures(runs []Run) Figures {
 	idx, res := EarlyStopResults(runs)
 	levels := earlystop.Levels(res)
-	f := Figures{Loss: earlyStopCurves(runs), Sweep: true, Names: &earlyStopNames}
+	f := Figures{Loss: earlyStopCurves(runs), Sweep: true, Names: &earlyStopNames, Choices: &earlyStopChoices}
 	f.Accuracy, f.Fit, f.TestError = earlyStopBestFinal(levels), earlyStopSteps(levels), earlyStopGain(levels)
 	f.Data = []NamedTable{{Name: "earlystop-runs", Rows: earlyStopRunRows(runs, idx, res)}, {Name: "earlystop-levels", Rows: EarlyStopLevelRows(levels)}}
 	return f
 }
 
-// earlyStopCurves is test accuracy (percent) against steps, one median curve per group of
-// runs (a p over its seeds), each group's fit marked.
+// earlyStopCurves is test accuracy (percent) against steps, one median curve per p (over its
+// seeds, whatever the runs are called: the history renames the runs it reopens), ascending,
+// each p's fit marked.
 func earlyStopCurves(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Test accuracy during training (dotted: 100% training accuracy)", XLabel: unit, YLabel: "test accuracy %",
 		YMin: 0, YMax: 100, Empty: "test accuracy appears after the first epoch", XFromZero: true, XSteps: true}
-	groups := GroupRuns(runs)
+	groups := groupByP(runs)
 	if multiSeed(groups) {
 		c.Title += seedNote
 	}
@@ -71,12 +76,34 @@ func earlyStopCurves(runs []Run) Chart {
 			cs[j] = finiteCurve(x, y)
 		}
 		s := g.series(i, cs)
+		s.Name = earlystop.RunName(g.Runs[0].Config.Randomization.P)
 		if m := g.FitMark(); finite(m) {
 			s.Mark = m / div
 		}
 		c.Series = append(c.Series, s)
 	}
 	return c
+}
+
+// groupByP groups runs by their corruption level p, in ascending p, each group's runs in
+// their order.
+func groupByP(runs []Run) []Group {
+	at := map[float64]int{}
+	var groups []Group
+	for _, r := range runs {
+		p := r.Config.Randomization.P
+		i, ok := at[p]
+		if !ok {
+			i = len(groups)
+			at[p] = i
+			groups = append(groups, Group{})
+		}
+		groups[i].Runs = append(groups[i].Runs, r)
+	}
+	sort.SliceStable(groups, func(a, b int) bool {
+		return groups[a].Runs[0].Config.Randomization.P < groups[b].Runs[0].Config.Randomization.P
+	})
+	return groups
 }
 
 // levelSeries is a series over the levels' p of the spread get picks, scaled by k.

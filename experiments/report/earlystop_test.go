@@ -198,3 +198,21 @@ func readCSV(t *testing.T, path string) [][]string {
 	}
 	return rows
 }
+
+// Runs the history reopened carry names of their own ("p = 0.4 @16:30:36"): the curves still
+// group them by p over their seeds, in ascending p, named by p.
+func TestEarlyStopFigures_CurvesGroupByP(t *testing.T) {
+	runs := earlyRuns()
+	for i := range runs {
+		runs[i].Config.Name += " @" + runs[i].ID
+	}
+	slices.Reverse(runs)
+	c := EarlyStopFigures(runs).Loss
+	if len(c.Series) != 2 || c.Series[0].Name != "p = 0" || c.Series[1].Name != "p = 0.4" || len(c.Series[1].Lo) == 0 {
+		var got []string
+		for _, s := range c.Series {
+			got = append(got, s.Name)
+		}
+		t.Errorf("curves %q; want p = 0 and p = 0.4, each a median with its range", got)
+	}
+}

@@ -19,6 +19,9 @@ type Figures struct {
 	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
 	// draw other charts in those four places (see TheoryFigures).
 	Names *[4]string
+	// Choices, when set, are the app's names of the three views of a Sweep: Loss above
+	// Accuracy, Fit, TestError (nil: "Loss and accuracy" and Figures 1b and 1c).
+	Choices *[3]string
 	// Data are tables of the numbers the charts draw, written beside them as CSV (see
 	// EarlyStopFigures); none for most experiments.
 	Data []NamedTable
