@@ -60,11 +60,11 @@ func EarlyStopFigures(runs []Run) Figures {
 // each p's fit marked.
 func earlyStopCurves(runs []Run) Chart {
 	div, unit := stepUnit(runs)
-	c := Chart{Title: "Test accuracy during training (dotted: 100% training accuracy)", XLabel: unit, YLabel: "test accuracy %",
+	c := Chart{Title: "Test accuracy (dotted: training set fitted)", XLabel: unit, YLabel: "test accuracy %",
 		YMin: 0, YMax: 100, Empty: "test accuracy appears after the first epoch", XFromZero: true, XSteps: true}
 	groups := groupByP(runs)
 	if multiSeed(groups) {
-		c.Title += seedNote
+		c.Title += "; median, shaded: range"
 	}
 	for i, g := range groups {
 		cs := make([]curve, len(g.Runs))
@@ -147,7 +147,7 @@ func fitRange(c *Chart, lo float64) {
 
 // earlyStopBestFinal is the best and the final test accuracy (percent) against p.
 func earlyStopBestFinal(levels []earlystop.Level) Chart {
-	c := Chart{Title: "Best (early-stopped) and final test accuracy", XLabel: "label corruption p", YLabel: "test accuracy %",
+	c := Chart{Title: "Best (early-stopped) vs final test accuracy", XLabel: "label corruption p", YLabel: "test accuracy %",
 		Scatter: true, Empty: "filled as runs finish", YMin: 0, YMax: 100}
 	c.Series = []Series{
 		levelSeries("best (early stopping)", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.Best }, 100),
@@ -166,7 +166,7 @@ func earlyStopSteps(levels []earlystop.Level) Chart {
 	if lastStep(levels) >= 2000 {
 		div, unit = 1000, "thousand steps"
 	}
-	c := Chart{Title: "When test accuracy peaks, when the training set is fitted", XLabel: "label corruption p", YLabel: unit,
+	c := Chart{Title: "Test-accuracy peak vs training-set fit", XLabel: "label corruption p", YLabel: unit,
 		Scatter: true, Empty: "filled as runs finish", YFromZero: true}
 	c.Series = []Series{
 		levelSeries("peak of test accuracy", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.PeakStep }, 1/div),
@@ -197,7 +197,7 @@ func lastStep(levels []earlystop.Level) float64 {
 
 // earlyStopGain is best minus final test accuracy, in points, against p, with its range band.
 func earlyStopGain(levels []earlystop.Level) Chart {
-	c := Chart{Title: "Gain of early stopping (best - final test accuracy)", XLabel: "label corruption p", YLabel: "points of test accuracy",
+	c := Chart{Title: "Gain of early stopping (best - final)", XLabel: "label corruption p", YLabel: "points of test accuracy",
 		Empty: "filled as runs finish", YFromZero: true}
 	s := levelSeries("gain", 0, levels, func(l earlystop.Level) earlystop.Spread { return l.Gain }, 100)
 	if len(s.X) == 1 { // one level: a line needs two points to be seen, so give it a glyph
