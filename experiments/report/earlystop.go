@@ -13,8 +13,9 @@ import (
 // places of Figures.
 var earlyStopNames = [4]string{"earlystop-test-curves", "earlystop-best-final", "earlystop-steps", "earlystop-gain"}
 
-// earlyStopChoices name the app's three views of them.
-var earlyStopChoices = [3]string{"Test accuracy, best vs final", "Peak vs fit", "Gain of early stopping"}
+// earlyStopChoices name the app's three views of them (short: the row of choices sets the
+// window's least width).
+var earlyStopChoices = [3]string{"Test accuracy", "Peak vs fit", "Gain"}
 
 // IsEarlyStop reports whether runs are an early-stopping experiment (the first run's preset).
 func IsEarlyStop(runs []Run) bool { return len(runs) > 0 && earlystop.IsEarlyStop(runs[0].Config) }
