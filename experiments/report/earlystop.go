@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"rethink/experiments"
 	"rethink/experiments/earlystop"
 )
 
@@ -87,11 +88,15 @@ func earlyStopCurves(runs []Run) Chart {
 }
 
 // groupByP groups runs by their corruption level p, in ascending p, each group's runs in
-// their order.
+// their order; cancelled and failed runs are left out (a resumed preset starts a run that had
+// no checkpoint again, in a new folder, beside the cancelled one).
 func groupByP(runs []Run) []Group {
 	at := map[float64]int{}
 	var groups []Group
 	for _, r := range runs {
+		if st := r.Status(); st == string(experiments.StatusCancelled) || st == string(experiments.StatusFailed) {
+			continue
+		}
 		p := r.Config.Randomization.P
 		i, ok := at[p]
 		if !ok {

@@ -200,12 +200,16 @@ func readCSV(t *testing.T, path string) [][]string {
 }
 
 // Runs the history reopened carry names of their own ("p = 0.4 @16:30:36"): the curves still
-// group them by p over their seeds, in ascending p, named by p.
+// group them by p over their seeds, in ascending p, named by p; a cancelled run is left out.
 func TestEarlyStopFigures_CurvesGroupByP(t *testing.T) {
 	runs := earlyRuns()
 	for i := range runs {
 		runs[i].Config.Name += " @" + runs[i].ID
 	}
+	cancelled := runs[0]
+	cancelled.Config.Randomization.P = 0.2
+	cancelled.Summary = &experiments.Summary{Status: experiments.StatusCancelled}
+	runs = append(runs, cancelled) // a run a resume started again: not a curve of its own
 	slices.Reverse(runs)
 	c := EarlyStopFigures(runs).Loss
 	if len(c.Series) != 2 || c.Series[0].Name != "p = 0" || c.Series[1].Name != "p = 0.4" || len(c.Series[1].Lo) == 0 {
