@@ -24,6 +24,9 @@ type Result struct {
 	// occurrence: what early stopping with the test set as the oracle keeps.
 	Best     float64
 	PeakStep int
+	// TrainAtPeak is the training accuracy (on the training labels as corrupted) at PeakStep:
+	// near 1 - flip rate when the network has fitted the clean part and not yet the noise.
+	TrainAtPeak float64
 	// Final is the test accuracy of the last evaluation, FinalStep its step.
 	Final     float64
 	FinalStep int
@@ -50,7 +53,7 @@ func (r Result) PeakBeforeFit() bool { return r.Fitted() && r.PeakStep < r.FitSt
 // 100%, or -1. Rows whose test accuracy is not finite are skipped; with no row left Analyze
 // returns ErrNoEvaluations.
 func Analyze(rows []experiments.Metrics, fitStep int) (Result, error) {
-	r := Result{FitStep: -1, TestAtFit: math.NaN(), Best: math.NaN(), Final: math.NaN(), PeakStep: -1, FinalStep: -1}
+	r := Result{FitStep: -1, TestAtFit: math.NaN(), Best: math.NaN(), Final: math.NaN(), PeakStep: -1, FinalStep: -1, TrainAtPeak: math.NaN()}
 	if fitStep < 0 {
 		for _, m := range rows {
 			if m.TrainAcc >= 1 {
@@ -68,7 +71,7 @@ func Analyze(rows []experiments.Metrics, fitStep int) (Result, error) {
 		}
 		r.Evaluations++
 		if r.PeakStep < 0 || m.TestAcc > r.Best {
-			r.Best, r.PeakStep = m.TestAcc, m.Step
+			r.Best, r.PeakStep, r.TrainAtPeak = m.TestAcc, m.Step, m.TrainAcc
 		}
 		r.Final, r.FinalStep = m.TestAcc, m.Step
 		if r.FitStep >= 0 && math.IsNaN(r.TestAtFit) && m.Step >= r.FitStep {
@@ -124,8 +127,9 @@ func SpreadOf(vs []float64) Spread {
 }
 
 // Level is the results of the runs at one corruption level p, over their seeds: median and
-// range of the best, final and gain (fractions), of the peak step, and of the step of fit and
-// the test accuracy at fit over the runs that fitted (Fitted of Runs).
+// range of the best, final and gain (fractions), of the peak step and the training accuracy
+// there, of the last step, and of the step of fit and the test accuracy at fit over the runs
+// that fitted (Fitted of Runs).
 type Level struct {
 	P                     float64
 	Runs, Fitted          int
@@ -133,6 +137,7 @@ type Level struct {
 	Best, Final, Gain     Spread
 	PeakStep, FitStep     Spread
 	TestAtFit, FinalSteps Spread
+	TrainAtPeak           Spread
 }
 
 // Levels groups results by p (ascending) and gives each level's medians and ranges.
@@ -150,8 +155,9 @@ func Levels(results []Result) []Level {
 	for _, p := range ps {
 		rs := byP[p]
 		l := Level{P: p, Runs: len(rs)}
-		var best, final, gain, peak, fit, atFit, last []float64
+		var best, final, gain, peak, fit, atFit, last, trainPeak []float64
 		for _, r := range rs {
+			trainPeak = append(trainPeak, r.TrainAtPeak)
 			best, final, gain = append(best, r.Best), append(final, r.Final), append(gain, r.Gain)
 			peak, last = append(peak, float64(r.PeakStep)), append(last, float64(r.FinalStep))
 			if r.Fitted() {
@@ -164,21 +170,22 @@ func Levels(results []Result) []Level {
 		}
 		l.Best, l.Final, l.Gain = SpreadOf(best), SpreadOf(final), SpreadOf(gain)
 		l.PeakStep, l.FitStep, l.TestAtFit, l.FinalSteps = SpreadOf(peak), SpreadOf(fit), SpreadOf(atFit), SpreadOf(last)
+		l.TrainAtPeak = SpreadOf(trainPeak)
 		out = append(out, l)
 	}
 	return out
 }
 
 // FromSummary is the Result of a finished run from its summary alone (best test accuracy and
-// its step, final test accuracy, steps, step of fit), at corruption level p; TestAtFit, which
-// needs the metrics rows, is NaN. ok is false for a run that did not end with status done
+// its step, final test accuracy, steps, step of fit), at corruption level p; TestAtFit and
+// TrainAtPeak, which need the metrics rows, are NaN. ok is false for a run that did not end with status done
 // after at least one evaluation.
 func FromSummary(s experiments.Summary, p float64) (r Result, ok bool) {
 	if s.Status != experiments.StatusDone || s.Epochs == 0 || s.BestTestStep < 0 {
 		return Result{}, false
 	}
 	r = Result{P: p, Seed: s.Seed, Evaluations: s.Epochs, Best: s.BestTestAcc, PeakStep: s.BestTestStep,
-		Final: s.FinalTestAcc, FinalStep: s.Steps, FitStep: s.FitStep, TestAtFit: math.NaN()}
+		Final: s.FinalTestAcc, FinalStep: s.Steps, FitStep: s.FitStep, TestAtFit: math.NaN(), TrainAtPeak: math.NaN()}
 	if r.FitStep < 0 {
 		r.FitStep = -1
 	}

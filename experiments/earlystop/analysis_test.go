@@ -30,6 +30,9 @@ func TestAnalyze_PeakFitAndGain(t *testing.T) {
 	if r.Best != 0.80 || r.PeakStep != 20 || r.Final != 0.60 || r.FinalStep != 60 || !near(r.Gain, 0.20) {
 		t.Errorf("best %g at %d, final %g at %d, gain %g; want 0.80 at 20, 0.60 at 60, 0.20", r.Best, r.PeakStep, r.Final, r.FinalStep, r.Gain)
 	}
+	if r.TrainAtPeak != 0.7 {
+		t.Errorf("training accuracy at the peak %g, want 0.7", r.TrainAtPeak)
+	}
 	if r.FitStep != 40 || r.TestAtFit != 0.65 || !r.PeakBeforeFit() || r.Evaluations != 6 {
 		t.Errorf("fit %d, test at fit %g, peak before fit %v, %d evaluations; want 40, 0.65, true, 6", r.FitStep, r.TestAtFit, r.PeakBeforeFit(), r.Evaluations)
 	}

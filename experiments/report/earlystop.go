@@ -228,19 +228,24 @@ func seedsIn(levels []earlystop.Level) bool {
 }
 
 // earlyStopRunRows is the table of every analyzed run: its ID and name, p, seed and its numbers
-// (accuracies as fractions, steps; fit_step -1 and test_acc_at_fit empty when it never fitted).
+// (accuracies as fractions, steps; fit_step -1 and test_acc_at_fit empty when it never fitted),
+// with the flip rate of its training labels (the share that really changed).
 func earlyStopRunRows(runs []Run, idx []int, res []earlystop.Result) [][]string {
 	rows := [][]string{{"run_id", "run", "p", "seed", "evaluations", "best_test_acc", "peak_step", "final_test_acc", "final_step",
-		"gain", "fit_step", "test_acc_at_fit", "peak_before_fit"}}
+		"gain", "fit_step", "test_acc_at_fit", "peak_before_fit", "train_acc_at_peak", "flip_rate"}}
 	for k, r := range res {
 		run := runs[idx[k]]
 		id := run.ID
 		if id == "" {
 			id = fmt.Sprintf("run-%d", idx[k]+1)
 		}
+		flip := ""
+		if run.Summary != nil {
+			flip = fnum(run.Summary.FlipRate)
+		}
 		rows = append(rows, []string{id, run.Label(), fnum(r.P), strconv.FormatUint(r.Seed, 10), strconv.Itoa(r.Evaluations),
 			fnum(r.Best), strconv.Itoa(r.PeakStep), fnum(r.Final), strconv.Itoa(r.FinalStep), fnum(r.Gain),
-			strconv.Itoa(r.FitStep), fnum(r.TestAtFit), strconv.FormatBool(r.PeakBeforeFit())})
+			strconv.Itoa(r.FitStep), fnum(r.TestAtFit), strconv.FormatBool(r.PeakBeforeFit()), fnum(r.TrainAtPeak), flip})
 	}
 	return rows
 }
@@ -261,6 +266,7 @@ func EarlyStopLevelRows(levels []earlystop.Level) [][]string {
 		{"peak_step", func(l earlystop.Level) earlystop.Spread { return l.PeakStep }},
 		{"fit_step", func(l earlystop.Level) earlystop.Spread { return l.FitStep }},
 		{"test_acc_at_fit", func(l earlystop.Level) earlystop.Spread { return l.TestAtFit }},
+		{"train_acc_at_peak", func(l earlystop.Level) earlystop.Spread { return l.TrainAtPeak }},
 	}
 	for _, c := range cols {
 		head = append(head, c.name+"_median", c.name+"_min", c.name+"_max")
