@@ -65,16 +65,7 @@ func (p *curvesPanel) show(v *plotsView) {
 	if f.Sweep {
 		p.fit.setChart(f.Fit)
 		p.testErr.setChart(f.TestError)
-		views := []string{showCurves, showFit, showTest}
-		if f.Views != nil {
-			views = f.Views[:]
-		}
-		if !slices.Equal(p.figure.Options, views) {
-			at := max(slices.Index(p.figure.Options, p.figure.Selected), 0)
-			p.figure.Options = views
-			p.figure.Selected = views[at]
-			p.figure.Refresh()
-		}
+		p.setChoices(f.Choices)
 		p.figure.Show()
 	} else {
 		p.figure.Hide()
@@ -82,9 +73,25 @@ func (p *curvesPanel) show(v *plotsView) {
 	p.arrange()
 }
 
-// arrange shows the figure picked (the curves for an experiment that is not a sweep).
+// setChoices names the three views of a sweep (nil: the curves and Figures 1b and 1c),
+// keeping the view picked.
+func (p *curvesPanel) setChoices(names *[3]string) {
+	want := []string{showCurves, showFit, showTest}
+	if names != nil {
+		want = names[:]
+	}
+	if slices.Equal(p.figure.Options, want) {
+		return
+	}
+	i := max(slices.Index(p.figure.Options, p.figure.Selected), 0)
+	p.figure.Options = append([]string(nil), want...)
+	p.figure.Selected = want[i]
+	p.figure.Refresh()
+}
+
+// arrange shows the figure picked (the curves for an experiment that is not a sweep): the
+// first, second or third of the sweep's views.
 func (p *curvesPanel) arrange() {
-	// The three views by place: a kind may name them otherwise (report.Figures.Views).
 	pick := showCurves
 	if p.figure.Visible() {
 		pick = [3]string{showCurves, showFit, showTest}[max(slices.Index(p.figure.Options, p.figure.Selected), 0)]

@@ -51,10 +51,11 @@ func theoryView() kindView {
 }
 
 // sgdView shows SGD training: loss and accuracy curves (and Figures 1b and 1c for a sweep over
-// label corruption); the filters presets open on the Filters tab.
+// label corruption; the four early-stopping charts for the runs of an early-stopping preset,
+// see report.EarlyStopFigures); the filters presets open on the Filters tab.
 func sgdView() kindView {
 	return kindView{
-		figures: report.Charts,
+		figures: report.FiguresOf, // Charts, or the figures of an early-stopping preset
 		tab: func(u *ui, p Preset) *container.TabItem {
 			if p.Group == "Filters" {
 				return u.filtersTab

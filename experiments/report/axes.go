@@ -116,6 +116,9 @@ func (t ticks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	step := tickStep(hi-lo, t.n)
 	dec := 0
+	if step >= 1 && math.Abs(step-math.Round(step)) > 1e-6 { // 2.5: "2.5 5.0 7.5", not "2 5 8"
+		dec = 1
+	}
 	if step < 1 {
 		dec = int(math.Ceil(-math.Log10(step) - 1e-9))
 		if r := step * math.Pow(10, float64(dec)); math.Abs(r-math.Round(r)) > 1e-6 { // 0.25

@@ -2,6 +2,7 @@ package report
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -94,6 +95,15 @@ func TestTicks_FollowThePlotSize(t *testing.T) {
 	for _, tk := range tall.Ticks(0, 50000) {
 		if strings.Contains(tk.Label, ".") {
 			t.Errorf("tick %q on [0, 50000] has decimals", tk.Label)
+		}
+	}
+}
+
+// A step of 2.5 keeps its decimal: the labels say where the ticks are ("7.5", not "8").
+func TestTicks_LabelAStepOfTwoAndAHalf(t *testing.T) {
+	for _, tk := range (ticks{n: 6}).Ticks(0, 15) {
+		if v, err := strconv.ParseFloat(tk.Label, 64); err != nil || v != tk.Value {
+			t.Errorf("tick at %g is labelled %q", tk.Value, tk.Label)
 		}
 	}
 }

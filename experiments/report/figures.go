@@ -19,9 +19,19 @@ type Figures struct {
 	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
 	// draw other charts in those four places (see TheoryFigures).
 	Names *[4]string
-	// Views, when set, name the three views the app offers of a Sweep's figures (Loss with
-	// Accuracy, Fit, TestError) in place of "Loss and accuracy", "Fig. 1b", "Fig. 1c".
-	Views *[3]string
+	// Choices, when set, are the app's names of the three views of a Sweep: Loss above
+	// Accuracy, Fit, TestError (nil: "Loss and accuracy" and Figures 1b and 1c).
+	Choices *[3]string
+	// Data are tables of the numbers the charts draw, written beside them as CSV (see
+	// EarlyStopFigures); none for most experiments.
+	Data []NamedTable
+}
+
+// NamedTable is a table of CSV rows (the first is the header) with the file name it is written
+// under (without extension).
+type NamedTable struct {
+	Name string
+	Rows [][]string
 }
 
 // Charts makes the figures of runs.

@@ -206,7 +206,7 @@ func LayersFigures(runs []Run) Figures {
 	if len(probe.Series) > 0 && len(groups) > 0 {
 		probe.Refs = []Ref{{Y: 100 / float64(max(groups[0][0].det.Classes, 1)), Label: "chance"}}
 	}
-	return Figures{Loss: probe, Accuracy: same, Fit: heat, TestError: mosaic, Sweep: true, Names: &layersNames, Views: &layersViews}
+	return Figures{Loss: probe, Accuracy: same, Fit: heat, TestError: mosaic, Sweep: true, Names: &layersNames, Choices: &layersViews}
 }
 
 func netsLeftToRight(p layers.Patches) string {

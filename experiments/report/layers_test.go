@@ -51,7 +51,7 @@ func TestWriteLayersFigures(t *testing.T) {
 		t.Errorf("a mosaic of a layer without patches")
 	}
 	f := LayersFigures([]Run{})
-	if len(f.Loss.Series) != 0 || f.Names == nil || f.Views == nil {
+	if len(f.Loss.Series) != 0 || f.Names == nil || f.Choices == nil {
 		t.Errorf("figures of no run: %+v", f)
 	}
 }

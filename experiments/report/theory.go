@@ -18,13 +18,17 @@ import (
 )
 
 // FiguresOf makes the figures of an experiment by the kind of its first run: TheoryFigures
-// for package theory's kinds, Charts otherwise.
+// for package theory's kinds, LayersFigures for the layers kind, EarlyStopFigures for the runs of an early-stopping preset,
+// Charts otherwise.
 func FiguresOf(runs []Run) Figures {
 	if len(runs) > 0 && theory.IsTheoryKind(runs[0].Config.KindName()) {
 		return TheoryFigures(runs)
 	}
 	if len(runs) > 0 && runs[0].Config.KindName() == layers.Kind {
 		return LayersFigures(runs)
+	}
+	if IsEarlyStop(runs) {
+		return EarlyStopFigures(runs)
 	}
 	return Charts(runs)
 }

@@ -32,7 +32,8 @@ type Export struct {
 }
 
 // WriteTo writes into dir loss.png and accuracy.png (and for a sweep the Figure 1b and 1c
-// plots), an SVG of each, results.csv, results.png (the table as a picture) and metrics.csv,
+// plots; other experiments' charts under their own names), an SVG of each, the figures' data
+// tables as CSV (Figures.Data), results.csv, results.png (the table as a picture) and metrics.csv,
 // each file through a temporary file and a rename, and returns the files written. On an error
 // it stops and returns the files written before it; earlier files of the same name are intact.
 func (e Export) WriteTo(dir string) ([]string, error) {
@@ -62,6 +63,12 @@ func (e Export) WriteTo(dir string) ([]string, error) {
 	for _, nc := range figs {
 		c := nc.Chart
 		if err := write(nc.Name+".svg", func(w io.Writer) error { return c.WriteSVG(w, st, sz) }); err != nil {
+			return files, err
+		}
+	}
+	for _, t := range e.Figures.Data {
+		rows := t.Rows
+		if err := write(t.Name+".csv", func(w io.Writer) error { return writeCSV(w, rows) }); err != nil {
 			return files, err
 		}
 	}
@@ -101,13 +108,23 @@ func WriteMetrics(w io.Writer, runs []Run) error {
 	return cw.Error()
 }
 
+// writeCSV writes rows as CSV.
+func writeCSV(w io.Writer, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	if err := cw.WriteAll(rows); err != nil {
+		return err
+	}
+	return cw.Error()
+}
+
 // ErrNoRuns is returned by Write for a folder without run folders.
 var ErrNoRuns = errors.New("report: no run folders (with a config.json)")
 
 // Write reads every run folder under dir (as `rethink run --preset ... --out dir` leaves them)
 // and writes into dir what the app's export writes for them: the training-loss curves of all
 // runs overlaid (loss.png, Figure 1a style), accuracy.png, the Figure 1b and 1c plots when the
-// runs are a label-corruption sweep, SVG copies, results.csv (our train and test accuracy
+// runs are a label-corruption sweep (the figures of FiguresOf: for an early-stopping preset its
+// four charts and their CSV tables instead), SVG copies, results.csv (our train and test accuracy
 // beside the paper's, Table 1 style; also drawn as results.png) and metrics.csv. A run folder
 // that cannot be read is left out of the report and named in the error Write returns after
 // writing the report of the others.
