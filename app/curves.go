@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -63,6 +65,7 @@ func (p *curvesPanel) show(v *plotsView) {
 	if f.Sweep {
 		p.fit.setChart(f.Fit)
 		p.testErr.setChart(f.TestError)
+		p.setViews(f.Views)
 		p.figure.Show()
 	} else {
 		p.figure.Hide()
@@ -70,11 +73,27 @@ func (p *curvesPanel) show(v *plotsView) {
 	p.arrange()
 }
 
+// setViews names the three views of a sweep (nil: the curves, Figures 1b and 1c), keeping the
+// one picked.
+func (p *curvesPanel) setViews(views *[3]string) {
+	want := []string{showCurves, showFit, showTest}
+	if views != nil {
+		want = views[:]
+	}
+	if slices.Equal(p.figure.Options, want) {
+		return
+	}
+	i := max(slices.Index(p.figure.Options, p.figure.Selected), 0)
+	p.figure.Options = append([]string(nil), want...)
+	p.figure.Selected = want[i]
+	p.figure.Refresh()
+}
+
 // arrange shows the figure picked (the curves for an experiment that is not a sweep).
 func (p *curvesPanel) arrange() {
-	pick := p.figure.Selected
-	if !p.figure.Visible() {
-		pick = showCurves
+	pick := showCurves
+	if p.figure.Visible() {
+		pick = []string{showCurves, showFit, showTest}[max(slices.Index(p.figure.Options, p.figure.Selected), 0)]
 	}
 	vis := func(o fyne.CanvasObject, on bool) {
 		if on && !o.Visible() {

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"rethink/experiments"
+	"rethink/experiments/archnoise"
 	"rethink/experiments/report"
 	"rethink/experiments/theory"
 )
@@ -25,6 +26,17 @@ var kindViews = map[string]func() kindView{
 	theory.KindTheorem1: theoryView,
 	theory.KindMinNorm:  theoryView,
 	theory.KindKernel:   theoryView,
+	archnoise.Kind:      archView,
+}
+
+// archView shows the strong-against-weak architecture sweep (package archnoise) on the Curves
+// tab: the share of the clean signal kept above test accuracy, then the time to fit in steps
+// and in seconds (report.ArchFigures), each filled as the runs end.
+func archView() kindView {
+	return kindView{
+		figures: report.ArchFigures,
+		tab:     func(u *ui, p Preset) *container.TabItem { return u.curvesTab },
+	}
 }
 
 // theoryView shows the paper's explanations (package theory's kinds) on the Curves tab: the

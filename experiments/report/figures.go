@@ -19,6 +19,9 @@ type Figures struct {
 	// Names, when set, are the file names of Loss, Accuracy, Fit and TestError for kinds that
 	// draw other charts in those four places (see TheoryFigures).
 	Names *[4]string
+	// Views, when set, name the three views of a sweep on screen (Loss above Accuracy, Fit,
+	// TestError) for kinds that draw other charts there (nil: the loss curves, Figures 1b, 1c).
+	Views *[3]string
 }
 
 // Charts makes the figures of runs.

@@ -11,14 +11,18 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"rethink/experiments"
+	"rethink/experiments/archnoise"
 	"rethink/experiments/theory"
 )
 
 // FiguresOf makes the figures of an experiment by the kind of its first run: TheoryFigures
-// for package theory's kinds, Charts otherwise.
+// for package theory's kinds, ArchFigures for package archnoise's, Charts otherwise.
 func FiguresOf(runs []Run) Figures {
 	if len(runs) > 0 && theory.IsTheoryKind(runs[0].Config.KindName()) {
 		return TheoryFigures(runs)
+	}
+	if len(runs) > 0 && runs[0].Config.KindName() == archnoise.Kind {
+		return ArchFigures(runs)
 	}
 	return Charts(runs)
 }
