@@ -38,7 +38,7 @@ func SignalKept(accP, acc0, chance float64) (float64, error) {
 			return math.NaN(), ErrNoAccuracy
 		}
 	}
-	if acc0-chance < MinSignal {
+	if acc0-chance < MinSignal-1e-12 { // the tolerance keeps 0.11 - 0.1 from falling short of 0.01
 		return math.NaN(), ErrNoCleanSignal
 	}
 	return (accP - chance) / (acc0 - chance), nil
