@@ -66,9 +66,9 @@ func pt(model string, p float64, seed uint64, test float64, fit int) Point {
 func TestMeasures_CleanAccuracyOfTheSameSeedOrTheMedian(t *testing.T) {
 	points := []Point{
 		pt("A", 0, 1, 0.9, 10), pt("A", 0, 2, 0.7, 12), pt("A", 0, 4, 0.8, 11),
-		pt("A", 0.5, 1, 0.5, 20), // against seed 1's 0.9: 0.4 / 0.8
-		pt("A", 0.5, 3, 0.5, 30), // seed 3 has no clean run: median 0.8, 0.4 / 0.7
-		pt("B", 0.5, 1, 0.5, -1), // B has no clean run at all
+		pt("A", 0.5, 1, 0.5, 20),                         // against seed 1's 0.9: 0.4 / 0.8
+		pt("A", 0.5, 3, 0.5, 30),                         // seed 3 has no clean run: median 0.8, 0.4 / 0.7
+		pt("B", 0.5, 1, 0.5, -1),                         // B has no clean run at all
 		pt("C", 0, 1, 0.1, -1), pt("C", 0.5, 1, 0.3, -1), // C is at chance on clean labels
 	}
 	ms := Measures(points)
