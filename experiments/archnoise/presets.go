@@ -44,7 +44,7 @@ func quickRun(m tfgraph.PaperModel, p float64) experiments.Config {
 // QuickImage x QuickImage pixels, batch QuickBatch, at most QuickEpochs epochs.
 const (
 	QuickTrain  = 100
-	QuickTest   = 500
+	QuickTest   = 250
 	QuickImage  = 7
 	QuickBatch  = 25
 	QuickEpochs = 60

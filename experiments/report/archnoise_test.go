@@ -68,7 +68,7 @@ func TestArchFigures_DataInTheirAxes(t *testing.T) {
 	if len(sig.Refs) < 1 || sig.Refs[0].Y != 1 || sig.Refs[0].Slope != -1 {
 		t.Errorf("signal figure refs %+v: want the line 1 - p", sig.Refs)
 	}
-	s := sig.Series[0] // AlexNet: acc0 0.91, 0.92, 0.93; at 0.5: 0.71, 0.72, 0.73
+	s := sig.Series[0]                             // AlexNet: acc0 0.91, 0.92, 0.93; at 0.5: 0.71, 0.72, 0.73
 	want := []float64{1, 0.62 / 0.82, 0.02 / 0.82} // medians: seed 2's shares
 	if s.Name != "AlexNet (fits 3 of 3 p)" || len(s.X) != 3 || s.X[1] != 0.5 {
 		t.Fatalf("AlexNet's series: %+v", s)
