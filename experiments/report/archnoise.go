@@ -18,8 +18,8 @@ var archViews = [3]string{"Signal kept and test accuracy", "Time to fit (steps)"
 //
 //   - signal (in Loss's place): the share of the clean signal kept, (acc_p - chance) /
 //     (acc_0 - chance), against p, a median line over a band from the lowest to the highest
-//     seed, beside the line 1 - p of a memorizer; the legend says at how many p the network
-//     fitted its training set (noise included) in most seeds.
+//     seed, beside the line 1 - p of a memorizer; the legend says at how many of its p the
+//     network fitted its training set (noise included) in most seeds ("fits 6/6").
 //   - test accuracy (in Accuracy's place) against p, with chance.
 //   - steps to fit and seconds to fit against p (in Fit's and TestError's places), over the
 //     seeds that fitted, drawn where more than half of them did.
@@ -29,8 +29,8 @@ var archViews = [3]string{"Signal kept and test accuracy", "Time to fit (steps)"
 func ArchFigures(runs []Run) Figures {
 	cells := archnoise.Cells(archnoise.Measures(archPoints(runs)))
 	const wait = "filled as runs end (the share needs the network's run at p = 0)"
-	signal := Chart{Title: "Share of the clean signal kept vs label corruption", XLabel: "label corruption p",
-		YLabel: "(acc_p - chance) / (acc_0 - chance)", Empty: wait,
+	signal := Chart{Title: "Share of clean signal kept", XLabel: "label corruption p",
+		YLabel: "signal kept", Empty: wait,
 		Refs: []Ref{{Y: 1, Slope: -1, Label: "1 - p (memorizer)"}, {Y: 0, Label: "chance"}}}
 	test := Chart{Title: "Test accuracy vs label corruption", XLabel: "label corruption p", YLabel: "test accuracy %",
 		YMin: 0, YMax: 100, Empty: wait, Refs: []Ref{{Y: 100 * archnoise.Chance, Label: "chance (10%)"}}}
@@ -69,7 +69,7 @@ func ArchFigures(runs []Run) Figures {
 				add(&cs, c.P, c.FitSeconds, 1)
 			}
 		}
-		ss.Name = fmt.Sprintf("%s (fits %d of %d p)", model, fitted, len(by[model]))
+		ss.Name = fmt.Sprintf("%s, fits %d/%d", model, fitted, len(by[model]))
 		signal.Series = append(signal.Series, ss)
 		test.Series = append(test.Series, ts)
 		steps.Series = append(steps.Series, fs)

@@ -70,7 +70,7 @@ func TestArchFigures_DataInTheirAxes(t *testing.T) {
 	}
 	s := sig.Series[0]                             // AlexNet: acc0 0.91, 0.92, 0.93; at 0.5: 0.71, 0.72, 0.73
 	want := []float64{1, 0.62 / 0.82, 0.02 / 0.82} // medians: seed 2's shares
-	if s.Name != "AlexNet (fits 3 of 3 p)" || len(s.X) != 3 || s.X[1] != 0.5 {
+	if s.Name != "AlexNet, fits 3/3" || len(s.X) != 3 || s.X[1] != 0.5 {
 		t.Fatalf("AlexNet's series: %+v", s)
 	}
 	for i, w := range want {
@@ -81,7 +81,7 @@ func TestArchFigures_DataInTheirAxes(t *testing.T) {
 	if math.Abs(s.Lo[2]-0.01/0.81) > 1e-9 || math.Abs(s.Hi[2]-0.03/0.83) > 1e-9 {
 		t.Errorf("AlexNet's range at p=1: [%g, %g], want [%g, %g]", s.Lo[2], s.Hi[2], 0.01/0.81, 0.03/0.83)
 	}
-	if w := sig.Series[1]; w.Name != "Softmax regression (fits 1 of 3 p)" || math.Abs(w.Y[1]-0.12/0.42) > 1e-9 {
+	if w := sig.Series[1]; w.Name != "Softmax regression, fits 1/3" || math.Abs(w.Y[1]-0.12/0.42) > 1e-9 {
 		t.Errorf("the weak network's series: %+v", w)
 	}
 	if te := f.Accuracy.Series[0]; math.Abs(te.Y[0]-92) > 1e-9 || math.Abs(te.Lo[0]-91) > 1e-9 || math.Abs(te.Hi[0]-93) > 1e-9 {
