@@ -431,4 +431,3 @@ func (t *Tour) archSweep() error {
 	t.do(func() { u.ctrl.curves.figure.SetSelected(u.ctrl.curves.figure.Options[0]) })
 	return nil
 }
-
