@@ -75,6 +75,20 @@ func ArchFigures(runs []Run) Figures {
 		steps.Series = append(steps.Series, fs)
 		secs.Series = append(secs.Series, cs)
 	}
+	// The range bars, not only the medians, inside the axes of the times to fit.
+	for _, c := range []*Chart{&steps, &secs} {
+		top := 0.0
+		for _, s := range c.Series {
+			for _, v := range append(append([]float64(nil), s.Y...), s.Hi...) {
+				if finite(v) {
+					top = max(top, v)
+				}
+			}
+		}
+		if top > 0 {
+			c.YMin, c.YMax = 0, 1.08*top
+		}
+	}
 	if seeds {
 		signal.Title += seedNote
 		test.Title += seedNote

@@ -90,6 +90,16 @@ func TestArchFigures_DataInTheirAxes(t *testing.T) {
 	if fs := f.Fit.Series; len(fs[0].X) != 3 || fs[0].Y[2] != 600 || fs[0].Lo[2] != 300 || fs[0].Hi[2] != 900 || len(fs[1].X) != 1 {
 		t.Errorf("steps to fit: %+v", fs)
 	}
+	for _, c := range []Chart{f.Fit, f.TestError} {
+		p := c.build(Light(), DefaultSize)
+		for _, s := range c.Series {
+			for _, hi := range s.Hi {
+				if hi > p.Y.Max {
+					t.Errorf("%s: range bar up to %g above the axis (%g)", c.Title, hi, p.Y.Max)
+				}
+			}
+		}
+	}
 	if cs := f.TestError.Series[0]; cs.Y[2] != 6 {
 		t.Errorf("seconds to fit at p=1: %+v, want the median 6", cs)
 	}
