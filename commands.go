@@ -319,7 +319,11 @@ func cmdModels(args []string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t\n", m.Arch, m.ID, thousands(n), thousands(m.Params), m.LearningRate)
+		paper := thousands(m.Params)
+		if m.Baseline { // not the paper's network: it gives no count
+			paper = "– (baseline)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t\n", m.Arch, m.ID, thousands(n), paper, m.LearningRate)
 	}
 	return tw.Flush()
 }

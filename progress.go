@@ -42,6 +42,9 @@ func (v *progressView) handle(e experiments.Event, i, n int) {
 	switch e := e.(type) {
 	case experiments.Started:
 		v.kind = e.Config.KindName()
+		if e.Config.TrainsSGD() {
+			v.kind = experiments.KindSGD // SGD training under another kind: its lines are SGD's
+		}
 		model := e.Config.Model.String()
 		if v.kind != experiments.KindSGD {
 			model = "kind " + v.kind // its model is not Config.Model

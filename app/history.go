@@ -99,7 +99,7 @@ func historyLine(r experiments.RunRecord) string {
 		acc = fmt.Sprintf(" · train %s%% · test %s%%", pct(r.Metrics[n-1].TrainAcc), pct(r.Metrics[n-1].TestAcc))
 	}
 	what := r.Config.Model.String()
-	if k := r.Config.KindName(); k != experiments.KindSGD {
+	if k := r.Config.KindName(); !r.Config.TrainsSGD() {
 		what = k // another kind's config carries an unused model
 	}
 	return fmt.Sprintf("%s · %s · %s · %s%s", filepath.Base(r.Dir), name, what, status, acc)

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"rethink/experiments"
+	"rethink/experiments/archnoise"
 	"rethink/experiments/layers"
 	"rethink/experiments/report"
 	"rethink/experiments/theory"
@@ -27,6 +28,7 @@ var kindViews = map[string]func() kindView{
 	theory.KindMinNorm:  theoryView,
 	theory.KindKernel:   theoryView,
 	layers.Kind:         layersView,
+	archnoise.Kind:      archView,
 }
 
 // layersView shows what each layer learns (experiments/layers) on the Curves tab, 2x2, once
@@ -36,6 +38,16 @@ var kindViews = map[string]func() kindView{
 func layersView() kindView {
 	return kindView{
 		figures: report.LayersFigures,
+		tab:     func(u *ui, p Preset) *container.TabItem { return u.curvesTab },
+	}
+}
+
+// archView shows the strong-against-weak architecture sweep (package archnoise) on the Curves
+// tab: the share of the clean signal kept above test accuracy, then the time to fit in steps
+// and in seconds (report.ArchFigures), each filled as the runs end.
+func archView() kindView {
+	return kindView{
+		figures: report.ArchFigures,
 		tab:     func(u *ui, p Preset) *container.TabItem { return u.curvesTab },
 	}
 }

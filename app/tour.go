@@ -33,6 +33,10 @@ type Tour struct {
 	useX bool
 	// NoTraining skips the views that need runs (for a quick look at the others).
 	NoTraining bool
+	// ArchDir, when set, is a folder of ended runs of the architecture sweep (package
+	// archnoise, e.g. bin/rethink run --preset archnoise-quick --out DIR): the tour reopens
+	// them and shoots the sweep's three views on the Curves tab.
+	ArchDir string
 	// Logf, when not nil, receives a line per shot and per wait (from Run's goroutine).
 	Logf func(format string, args ...any)
 }
@@ -68,6 +72,7 @@ func (t *Tour) Run() error {
 	}{
 		{"presets", func() error { return t.shot("01-presets.png") }, false},
 		{"custom and data", t.customAndData, false},
+		{"architecture sweep", t.archSweep, false},
 		{"download", t.download, false},
 		{"table 1 before any run", func() error {
 			if !t.NoTraining {
@@ -384,4 +389,45 @@ func (t *Tour) logf(format string, args ...any) {
 	if t.Logf != nil {
 		t.Logf(format, args...)
 	}
+}
+
+// archSweep reopens the runs under ArchDir (nothing when it is empty) and shoots the Curves
+// tab's three views of the architecture sweep: the share of signal kept above test accuracy,
+// and the time to fit in steps and in seconds.
+func (t *Tour) archSweep() error {
+	if t.ArchDir == "" {
+		return nil
+	}
+	dirs, err := experiments.ListRuns(t.ArchDir)
+	if err != nil {
+		return err
+	}
+	var recs []experiments.RunRecord
+	for _, d := range dirs {
+		if rec, err := experiments.ReadRun(d); err == nil {
+			recs = append(recs, rec)
+		}
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("no runs under %s", t.ArchDir)
+	}
+	u := t.u
+	t.do(func() {
+		u.views.Select(u.curvesTab)
+		u.openRuns(recs)
+	})
+	if err := t.until("the sweep's views are offered", 60*time.Second, func() bool {
+		f := u.ctrl.curves.figure
+		return f.Visible() && len(f.Options) == 3 && f.Options[0] != showCurves
+	}); err != nil {
+		return err
+	}
+	for i, name := range []string{"13-archnoise-signal.png", "14-archnoise-fit-steps.png", "15-archnoise-fit-seconds.png"} {
+		t.do(func() { u.ctrl.curves.figure.SetSelected(u.ctrl.curves.figure.Options[i]) })
+		if err := t.shot(name); err != nil {
+			return err
+		}
+	}
+	t.do(func() { u.ctrl.curves.figure.SetSelected(u.ctrl.curves.figure.Options[0]) })
+	return nil
 }

@@ -189,6 +189,14 @@ func ReadConfig(path string) (Config, error) {
 		return Config{}, err
 	}
 	c := DefaultConfig()
+	// A config that names its model gets that model whole: the default's hidden widths must not
+	// stay under a model that has none (softmax regression: "hidden" is omitted when empty).
+	var named struct {
+		Model json.RawMessage `json:"model"`
+	}
+	if json.Unmarshal(b, &named) == nil && len(named.Model) > 0 {
+		c.Model = tfgraph.Architecture{}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields() // a misspelt setting must not run with the default
 	if err := dec.Decode(&c); err != nil {

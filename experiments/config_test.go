@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
 	"rethink/experiments/data"
+	"rethink/tfgraph"
 )
 
 func TestConfig_JSONRoundTrip(t *testing.T) {
@@ -25,6 +27,29 @@ func TestConfig_JSONRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(c, back) {
 		t.Errorf("round trip changed the config:\n%+v\n%+v", c, back)
+	}
+}
+
+// TestReadConfig_ModelWithoutHiddenLayers: softmax regression (an MLP with no hidden layer, its
+// empty "hidden" omitted) reads back as itself, not as the default's MLP 1x512: a resumed run
+// must rebuild the network its checkpoint holds. A config without a model keeps the default.
+func TestReadConfig_ModelWithoutHiddenLayers(t *testing.T) {
+	dir := t.TempDir()
+	c := DefaultConfig()
+	c.Model = tfgraph.Architecture{Arch: tfgraph.MLP}
+	path := filepath.Join(dir, "config.json")
+	if err := WriteJSON(path, c); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadConfig(path)
+	if err != nil || back.Model.String() != "Softmax regression" || len(back.Model.Hidden) != 0 {
+		t.Errorf("read back: %s (hidden %v), %v", back.Model, back.Model.Hidden, err)
+	}
+	if err := os.WriteFile(path, []byte(`{"name":"x","epochs":3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if back, err = ReadConfig(path); err != nil || back.Model.String() != "MLP 1x512" || back.Epochs != 3 {
+		t.Errorf("no model given: %s, epochs %d, %v; want the default MLP 1x512", back.Model, back.Epochs, err)
 	}
 }
 

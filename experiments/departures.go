@@ -29,7 +29,7 @@ var splitSizes = map[string][2]int{
 // from the runs, it follows any change made to them (run --set, the app's custom panel).
 func (p Preset) Departures() string {
 	for _, c := range p.Runs {
-		if c.KindName() != KindSGD {
+		if !c.TrainsSGD() {
 			return p.Why // other kinds say in Why how they depart (their settings are their own)
 		}
 	}

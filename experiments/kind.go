@@ -38,6 +38,10 @@ type Kind struct {
 	Description string
 	// Run runs one config of the kind (see the contract above).
 	Run func(ctx context.Context, cfg Config, opts Options, out chan<- Event) (Summary, error)
+	// SGD says the kind trains a network with SGD from Config's own fields, as "sgd" does, and
+	// only adds to what it records (e.g. package archnoise's measures): progress lines, tables,
+	// the history and departures treat its runs as SGD runs (see Config.TrainsSGD).
+	SGD bool
 }
 
 // KindSGD is the kind that trains a network with SGD: Config's own fields are its settings.
@@ -93,6 +97,13 @@ func KindByName(name string) (Kind, error) {
 		return Kind{}, fmt.Errorf("%w %q (registered: %v)", ErrUnknownKind, name, names)
 	}
 	return k, nil
+}
+
+// TrainsSGD reports whether the config's kind trains a network with SGD from Config's own
+// fields: "sgd" itself, or a kind registered with SGD set. An unknown kind does not.
+func (c Config) TrainsSGD() bool {
+	k, err := KindByName(c.KindName())
+	return err == nil && (k.Name == KindSGD || k.SGD)
 }
 
 // KindName is the kind of the config: Kind, or "sgd" when it is empty.

@@ -43,7 +43,7 @@ func (a Architecture) String() string {
 		return "AlexNet"
 	case MLP:
 		if len(a.Hidden) == 0 {
-			return "MLP (linear)"
+			return "Softmax regression"
 		}
 		same := true
 		for _, h := range a.Hidden {

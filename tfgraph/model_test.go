@@ -13,6 +13,8 @@ func TestCountParams_Paper(t *testing.T) {
 		{"AlexNet", Architecture{Arch: AlexNet}, 1387786},
 		{"MLP 1x512", Architecture{Arch: MLP, Hidden: []int64{512}}, 1209866},
 		{"MLP 3x512", Architecture{Arch: MLP, Hidden: []int64{512, 512, 512}}, 1735178},
+		// Not the paper's: rethink's baseline, 28*28*3 weights per class and a bias.
+		{"Softmax regression", Architecture{Arch: MLP}, 28*28*3*10 + 10},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,6 +44,7 @@ func TestCountParams_MNISTChangesOnlyFirstLayer(t *testing.T) {
 		{Architecture{Arch: Inception, BatchNorm: true}, 3 * 3 * 2 * 96},
 		{Architecture{Arch: AlexNet}, 5 * 5 * 2 * 64},
 		{Architecture{Arch: MLP, Hidden: []int64{512}}, 28 * 28 * 2 * 512},
+		{Architecture{Arch: MLP}, 28 * 28 * 2 * 10},
 	}
 	for _, tc := range cases {
 		rgb, err := CountParams(tc.arch, 28, 28, 3, 10)

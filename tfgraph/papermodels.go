@@ -10,26 +10,35 @@ import (
 // table is the one place that knows them: the command line, the presets, sweeps, the app's
 // custom panel and the benchmark all read it.
 type PaperModel struct {
-	// ID is its short name on the command line: inception, inception-nobn, alexnet, mlp, mlp3.
+	// ID is its short name on the command line: inception, inception-nobn, alexnet, mlp, mlp3,
+	// softmax.
 	ID string
 	// Arch is the network; Arch.String() is its display name ("MLP 1x512").
 	Arch Architecture
 	// LearningRate is the paper's initial learning rate for it.
 	LearningRate float64
-	// Params is the paper's parameter count, for 28x28x3 inputs and 10 classes.
+	// Params is the paper's parameter count, for 28x28x3 inputs and 10 classes (for a
+	// baseline the paper does not count, the count of rethink's graph, tested the same way).
 	Params int64
+	// Baseline marks a network that is not in the paper's Table 1 but that rethink adds as the
+	// weak end of its comparisons: softmax regression (an MLP with no hidden layer), a linear
+	// model of the pixels whose capacity is far below the paper's networks.
+	Baseline bool
 }
 
 var paperModels = []PaperModel{
-	{"inception", Architecture{Arch: Inception, BatchNorm: true}, 0.1, 1_649_402},
-	{"inception-nobn", Architecture{Arch: Inception}, 0.1, 1_649_402},
-	{"alexnet", Architecture{Arch: AlexNet}, 0.01, 1_387_786},
-	{"mlp", Architecture{Arch: MLP, Hidden: []int64{512}}, 0.01, 1_209_866},
-	{"mlp3", Architecture{Arch: MLP, Hidden: []int64{512, 512, 512}}, 0.01, 1_735_178},
+	{"inception", Architecture{Arch: Inception, BatchNorm: true}, 0.1, 1_649_402, false},
+	{"inception-nobn", Architecture{Arch: Inception}, 0.1, 1_649_402, false},
+	{"alexnet", Architecture{Arch: AlexNet}, 0.01, 1_387_786, false},
+	{"mlp", Architecture{Arch: MLP, Hidden: []int64{512}}, 0.01, 1_209_866, false},
+	{"mlp3", Architecture{Arch: MLP, Hidden: []int64{512, 512, 512}}, 0.01, 1_735_178, false},
+	// Softmax regression: 28*28*3*10 weights + 10 biases. Not one of the paper's networks (a
+	// baseline, see Baseline); the learning rate of its MLPs.
+	{"softmax", Architecture{Arch: MLP}, 0.01, 23_530, true},
 }
 
-// PaperModels returns the paper's networks in the order of its Table 1 (copies: callers may
-// change them).
+// PaperModels returns the paper's networks in the order of its Table 1, then the baselines
+// rethink adds (Baseline set; copies: callers may change them).
 func PaperModels() []PaperModel {
 	out := make([]PaperModel, len(paperModels))
 	for i, m := range paperModels {

@@ -56,11 +56,12 @@ type Chart struct {
 	GridMin, GridMax float64
 }
 
-// Ref is a horizontal reference line at Y, named in the legend (dotted, in the foreground
-// colour).
+// Ref is a reference line y = Y + Slope*x across the plot (horizontal when Slope is 0), named
+// in the legend (dotted, in the foreground colour).
 type Ref struct {
 	Y     float64
 	Label string
+	Slope float64
 }
 
 // finite reports whether v is neither NaN nor infinite; gonum/plot rejects both.
@@ -279,7 +280,7 @@ func (c Chart) addRefs(p *plot.Plot, st Style) {
 	}
 	fg := color.RGBAModel.Convert(st.Foreground).(color.RGBA)
 	for _, r := range c.Refs {
-		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: r.Y}, {X: hi, Y: r.Y}})
+		l, err := plotter.NewLine(plotter.XYs{{X: lo, Y: r.Y + r.Slope*lo}, {X: hi, Y: r.Y + r.Slope*hi}})
 		if err != nil {
 			continue
 		}

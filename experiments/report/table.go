@@ -13,8 +13,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-
-	"rethink/experiments"
 )
 
 // Row is one line of the results table, in the form of the paper's Table 1: one group of runs
@@ -52,7 +50,7 @@ func Rows(runs []Run) []Row {
 		row := Row{Run: g.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: g.Status(),
 			Train: g.Train().cell(Pct), Test: g.Test().cell(Pct), PaperTrain: "–", PaperTest: "–",
 			FitStep: g.fitCell(), BestTest: g.BestTest().cell(Pct), Seeds: fmt.Sprint(len(g.Runs))}
-		if k := r.Config.KindName(); k != experiments.KindSGD {
+		if k := r.Config.KindName(); !r.Config.TrainsSGD() {
 			row.Model = k // another kind's config carries an unused model
 		}
 		if r.Paper != nil {

@@ -13,13 +13,14 @@ import (
 	"gonum.org/v1/plot/plotter"
 
 	"rethink/experiments"
+	"rethink/experiments/archnoise"
 	"rethink/experiments/layers"
 	"rethink/experiments/theory"
 )
 
 // FiguresOf makes the figures of an experiment by the kind of its first run: TheoryFigures
-// for package theory's kinds, LayersFigures for the layers kind, EarlyStopFigures for the runs of an early-stopping preset,
-// Charts otherwise.
+// for package theory's kinds, LayersFigures for the layers kind, ArchFigures for package
+// archnoise's, EarlyStopFigures for the runs of an early-stopping preset, Charts otherwise.
 func FiguresOf(runs []Run) Figures {
 	if len(runs) > 0 && theory.IsTheoryKind(runs[0].Config.KindName()) {
 		return TheoryFigures(runs)
@@ -29,6 +30,9 @@ func FiguresOf(runs []Run) Figures {
 	}
 	if IsEarlyStop(runs) {
 		return EarlyStopFigures(runs)
+	}
+	if len(runs) > 0 && runs[0].Config.KindName() == archnoise.Kind {
+		return ArchFigures(runs)
 	}
 	return Charts(runs)
 }

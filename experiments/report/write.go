@@ -33,7 +33,9 @@ type Export struct {
 
 // WriteTo writes into dir loss.png and accuracy.png (and for a sweep the Figure 1b and 1c
 // plots; other experiments' charts under their own names), an SVG of each, the figures' data
-// tables as CSV (Figures.Data), results.csv, results.png (the table as a picture) and metrics.csv,
+// tables as CSV (Figures.Data), results.csv, results.png (the table as a picture) and metrics.csv
+// (and for an architecture sweep of package archnoise, archnoise.csv and archnoise-runs.csv: see
+// writeArchCSVs),
 // each file through a temporary file and a rename, and returns the files written. On an error
 // it stops and returns the files written before it; earlier files of the same name are intact.
 func (e Export) WriteTo(dir string) ([]string, error) {
@@ -81,6 +83,11 @@ func (e Export) WriteTo(dir string) ([]string, error) {
 	}
 	if len(e.Runs) > 0 {
 		if err := write("metrics.csv", func(w io.Writer) error { return WriteMetrics(w, e.Runs) }); err != nil {
+			return files, err
+		}
+	}
+	if isArch(e.Runs) {
+		if err := writeArchCSVs(e.Runs, write); err != nil {
 			return files, err
 		}
 	}

@@ -1,0 +1,118 @@
+package archnoise
+
+import (
+	"fmt"
+
+	"rethink/experiments"
+	"rethink/experiments/data"
+	"rethink/tfgraph"
+)
+
+// Group is the presets' group in the app's list.
+const Group = "Architectures under noise"
+
+// ModelIDs are the sweep's networks, weak to strong, by their IDs in tfgraph's model table:
+// softmax regression, MLP 1x512, MLP 3x512, the small AlexNet, the small Inception (with batch
+// norm).
+var ModelIDs = []string{"softmax", "mlp", "mlp3", "alexnet", "inception"}
+
+// Ps are the label-corruption levels of the sweep.
+var Ps = []float64{0, 0.2, 0.4, 0.6, 0.8, 1}
+
+// Seeds are the seeds of every preset of the sweep.
+var Seeds = []uint64{1, 2, 3}
+
+// note is what later work found, shown beside the figure.
+const note = "Arpit et al. 2017 (A closer look at memorization): networks learn the clean patterns first and fit the noise later; stronger regularization keeps more of the signal. Rolnick et al. 2017 (Deep learning is robust to massive label noise): test accuracy falls slowly with uniform noise, convolutional networks degrade less than MLPs and MLPs less than linear models."
+
+// Quick is the quick tier's setup of one network at one p (see Presets for what was cut).
+func quickRun(m tfgraph.PaperModel, p float64) experiments.Config {
+	c := experiments.DefaultConfig()
+	c.Kind = Kind
+	c.Name = fmt.Sprintf("%s, p=%g", m.Arch, p)
+	c.Dataset, c.Model, c.LearningRate = "mnist", m.Arch, m.LearningRate
+	c.Randomization = data.Randomization{Mode: data.PartialLabels, P: p}
+	c.TrainSize, c.TestSize, c.Stratified = QuickTrain, QuickTest, true
+	c.ImageSize, c.Batch = QuickImage, QuickBatch
+	c.Epochs, c.StopAfterFit = QuickEpochs, 0
+	c.DecaySteps = experiments.CIFAR10EpochSteps
+	c.CheckpointEvery, c.FilterEvery = 10, 1000 // few small runs: checkpoints and snapshots would cost more than the steps
+	return c
+}
+
+// The quick tier's cuts: QuickTrain training and QuickTest test images of MNIST (stratified),
+// QuickImage x QuickImage pixels, batch QuickBatch, at most QuickEpochs epochs.
+const (
+	QuickTrain  = 100
+	QuickTest   = 250
+	QuickImage  = 7
+	QuickBatch  = 25
+	QuickEpochs = 60
+)
+
+// paperRun is the paper's training setup (SPEC.md section 4) on dataset ("cifar10", or "mnist"
+// in full), stopping once the training set is fitted or after 64 epochs (about 25,000 steps of
+// batch 128 on CIFAR-10, the length of Figure 1a).
+func paperRun(m tfgraph.PaperModel, p float64, dataset string) experiments.Config {
+	c := experiments.DefaultConfig()
+	c.Kind = Kind
+	c.Name = fmt.Sprintf("%s, p=%g", m.Arch, p)
+	c.Dataset, c.Model, c.LearningRate = dataset, m.Arch, m.LearningRate
+	c.Randomization = data.Randomization{Mode: data.PartialLabels, P: p}
+	c.Epochs, c.StopAfterFit = 64, 0
+	c.CheckpointEvery, c.FilterEvery = 1, 4
+	return c
+}
+
+// Presets are the sweep's presets: quick on MNIST, and in the paper tier on CIFAR-10 and on the
+// whole of MNIST. Runs are seed-major (a first pass over the networks and p gives a whole
+// figure) and, within a seed, network by network with p = 0 first.
+func Presets() []experiments.Preset {
+	var models []tfgraph.PaperModel
+	var archs []tfgraph.Architecture
+	for _, id := range ModelIDs {
+		m, err := tfgraph.PaperModelByID(id)
+		if err != nil {
+			panic(err) // a programming error, caught by every test that builds the presets
+		}
+		models = append(models, m)
+		if !m.Baseline {
+			archs = append(archs, m.Arch)
+		}
+	}
+	quick := experiments.Preset{ID: "archnoise-quick", Group: Group, Tier: experiments.Quick,
+		Title:       "Strong against weak architectures under noise (quick)",
+		Description: "Softmax regression, MLP 1x512, MLP 3x512, AlexNet and Inception at label corruption p = 0, 0.2, ..., 1 over 3 seeds: the share of the clean signal each keeps against p, beside the 1 - p of a memorizer, test accuracy and time to fit.",
+		Why: fmt.Sprintf("Cut to fit in minutes on 2 cores: %d training images (%d test) at %dx%d pixels, batch %d, at most %d epochs; on so few images the test accuracies are low and noisy, and conv nets see blobs, not strokes.",
+			QuickTrain, QuickTest, QuickImage, QuickImage, QuickBatch, QuickEpochs),
+		PaperModels: archs, PaperNote: note, ExpectedTime: quickTime}
+	cifar := experiments.Preset{ID: "archnoise-cifar10-paper", Group: Group, Tier: experiments.Paper,
+		Title:       "Strong against weak architectures under noise (paper, CIFAR-10)",
+		Description: "The five networks on CIFAR-10 with the paper's settings at p = 0, 0.2, ..., 1 over 3 seeds, each to its fit or 64 epochs.",
+		Why:         "Softmax regression cannot fit CIFAR-10's noisy labels and runs its 64 epochs. In practice it needs a GPU.",
+		PaperModels: archs, PaperNote: note, ExpectedTime: "weeks on a 2-core CPU; days on a GPU"}
+	mnist := experiments.Preset{ID: "archnoise-mnist-paper", Group: Group, Tier: experiments.Paper,
+		Title:       "Strong against weak architectures under noise (paper, full MNIST)",
+		Description: "The five networks on all 60,000 MNIST training images (28x28) with the paper's settings at p = 0, 0.2, ..., 1 over 3 seeds, each to its fit or 64 epochs.",
+		Why:         "Softmax regression cannot fit MNIST's noisy labels and runs its 64 epochs. In practice it needs a GPU.",
+		PaperModels: archs, PaperNote: note, ExpectedTime: "weeks on a 2-core CPU; days on a GPU"}
+	for _, m := range models {
+		for _, p := range Ps {
+			quick.Runs = append(quick.Runs, quickRun(m, p))
+			cifar.Runs = append(cifar.Runs, paperRun(m, p, "cifar10"))
+			mnist.Runs = append(mnist.Runs, paperRun(m, p, "mnist"))
+		}
+	}
+	out := []experiments.Preset{quick, cifar, mnist}
+	for i := range out {
+		out[i].Seeds = append([]uint64(nil), Seeds...)
+		out[i].Runs = experiments.WithSeeds(out[i].Runs, Seeds)
+	}
+	return out
+}
+
+// quickTime is the quick preset's time as measured (see the README's section on the sweep):
+// 269 CPU seconds (user + sys, all 90 runs) on 2 cores of an Intel Xeon (AVX-512, AMX) shared
+// with other jobs at load 16 to 18 (685 s wall there); over the quick tier's 3 minutes. The
+// small Inception takes 70% of it.
+const quickTime = "about 4 min 30 s of CPU on 2 CPU cores (over 3 min)"
