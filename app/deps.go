@@ -29,6 +29,8 @@ type deps struct {
 	// downloadStall is how long a download may go without a byte (or an answer) before it is
 	// given up: a server that never answers would otherwise leave "connecting…" up for ever.
 	downloadStall time.Duration
+	// probeWorker checks a worker's version and lists its devices (the Workers setting's Check).
+	probeWorker func(addr string) (experiments.WorkerInfo, error)
 	// maxPlot bounds the pixel size plots are rendered at (tests render small: the race
 	// detector makes rendering slow). Zero values bound nothing.
 	maxPlot report.Size
@@ -42,5 +44,6 @@ func defaultDeps() *deps {
 		countParams:   tfgraph.CountParams,
 		loadData:      loadThumbs,
 		downloadStall: 30 * time.Second,
+		probeWorker:   experiments.ProbeWorker,
 	}
 }
