@@ -34,7 +34,7 @@ func loopbackWorker(t *testing.T, name, version string) string {
 }
 
 var (
-	workersMu        sync.Mutex
+	workersMu     sync.Mutex
 	workersByName = map[string]string{}
 )
 
