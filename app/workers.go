@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -93,15 +94,6 @@ func (u *ui) newWorkersDialog(save func([]string)) *workersDialog {
 	w.entry.Validator = validateWorkers
 	w.entry.SetText(strings.Join(u.workers, ","))
 	w.check = widget.NewButtonWithIcon("Check workers", theme.SearchIcon(), func() { u.checkWorkers(w) })
-	w.entry.OnChanged = func(s string) {
-		w.result.SetText("")
-		if validateWorkers(s) != nil || strings.TrimSpace(s) == "" {
-			w.check.Disable()
-		} else {
-			w.check.Enable()
-		}
-	}
-	w.entry.OnChanged(w.entry.Text)
 	w.form = widget.NewForm(widget.NewFormItem("Workers", w.entry))
 	w.form.Items[0].HintText = "rethink serve on each machine; results stay here"
 	help := widget.NewLabel("Runs started here train on these workers, one run per worker at a time; a lost " +
@@ -121,6 +113,26 @@ func (u *ui) newWorkersDialog(save func([]string)) *workersDialog {
 		w.d.Hide()
 	})
 	w.save.Importance = widget.HighImportance
+	// Checked as it is typed: the problem is named under the field and Save and Check wait
+	// for a valid value (the form's own message shows only once the field loses the focus).
+	w.entry.OnChanged = func(s string) {
+		err := validateWorkers(s)
+		w.result.SetText("")
+		if err != nil {
+			w.result.SetText("✗ " + err.Error())
+		}
+		if err != nil || strings.TrimSpace(s) == "" {
+			w.check.Disable()
+		} else {
+			w.check.Enable()
+		}
+		if err != nil {
+			w.save.Disable()
+		} else {
+			w.save.Enable()
+		}
+	}
+	w.entry.OnChanged(w.entry.Text)
 	content := container.NewVBox(w.form, help, w.result)
 	w.d = dialog.NewCustomWithoutButtons("Workers", content, u.win)
 	w.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { w.d.Hide() }), w.check, w.save})
@@ -140,9 +152,15 @@ func (u *ui) checkWorkers(w *workersDialog) {
 	w.check.Disable()
 	u.d.background(func() {
 		lines := make([]string, len(ws))
-		for i, addr := range ws {
-			lines[i] = describeWorker(u.d.probeWorker(addr))
+		var wg sync.WaitGroup
+		for i, addr := range ws { // at once: an absent worker takes its timeout to answer
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lines[i] = describeWorker(u.d.probeWorker(addr))
+			}()
 		}
+		wg.Wait()
 		fyne.Do(func() {
 			w.result.SetText(strings.Join(lines, "\n"))
 			w.check.Enable()

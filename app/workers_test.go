@@ -72,25 +72,25 @@ func TestWorkers_FieldValidatesAndIsKeptInPreferences(t *testing.T) {
 		if err := d.entry.Validate(); err == nil {
 			t.Errorf("the Workers field accepts %q", bad)
 		}
-		if !d.check.Disabled() {
-			t.Errorf("Check is enabled with %q in the field", bad)
+		if !d.check.Disabled() || !d.save.Disabled() {
+			t.Errorf("Check or Save is enabled with %q in the field", bad)
+		}
+		if !strings.HasPrefix(d.result.Text, "✗ worker") {
+			t.Errorf("with %q in the field the dialog says %q, want the problem named", bad, d.result.Text)
 		}
 	}
-	// Save with a bad value keeps the setting as it was, and says why.
+	// A tap on the disabled Save keeps the setting as it was.
 	test.Tap(d.save)
 	if got := u.app.Preferences().String(workersPref); got != "" || u.workers != nil {
 		t.Errorf("a bad value was saved: preference %q, setting %v", got, u.workers)
-	}
-	if !strings.Contains(d.result.Text, "Not saved") || !strings.Contains(d.result.Text, "want host:port") {
-		t.Errorf("Save of a bad value says %q, want why it was not saved", d.result.Text)
 	}
 
 	d.entry.SetText(" 127.0.0.1:2222, 127.0.0.1:2223,127.0.0.1:2222")
 	if err := d.entry.Validate(); err != nil {
 		t.Fatalf("the Workers field refuses two workers: %v", err)
 	}
-	if d.check.Disabled() {
-		t.Error("Check is disabled with valid workers in the field")
+	if d.check.Disabled() || d.save.Disabled() || d.result.Text != "" {
+		t.Errorf("with valid workers in the field: Check disabled %v, Save disabled %v, message %q", d.check.Disabled(), d.save.Disabled(), d.result.Text)
 	}
 	test.Tap(d.save)
 	if got, want := u.app.Preferences().String(workersPref), "127.0.0.1:2222,127.0.0.1:2223"; got != want {
@@ -219,5 +219,28 @@ func TestWorkers_PlaceNamesTheRemoteGPU(t *testing.T) {
 	gpu := experiments.WorkerInfo{Addr: "10.0.0.5:2222", Version: "v", Devices: []tfgraph.DeviceInfo{{Type: "CPU"}, {Type: "GPU"}}}
 	if got := describeWorker(gpu, nil); !strings.Contains(got, "runs train on its GPU") {
 		t.Errorf("the check of a GPU worker says %q", got)
+	}
+}
+
+// TestTableRows_SeedsStoppedEarly: a preset of several seeds a row, stopped in its first row,
+// tables one row a group: the rows never started say "not run" (this used to index the rows by
+// run and panic once a stopped run's index passed the number of rows).
+func TestTableRows_SeedsStoppedEarly(t *testing.T) {
+	var runs []*trace
+	for i, name := range []string{"true labels", "true labels", "random labels", "random labels"} {
+		c := experiments.DefaultConfig()
+		c.Name, c.Seed = name, uint64(i%2+1)
+		runs = append(runs, newTrace(i, c))
+	}
+	runs[0].started, runs[0].done = &experiments.Started{}, true
+	for _, tr := range runs[1:] {
+		tr.skipped = true
+	}
+	rows := tableRows(runs)
+	if len(rows) != 2 {
+		t.Fatalf("%d rows for 2 names of 2 seeds, want 2", len(rows))
+	}
+	if rows[0].Status == "not run" || rows[1].Status != "not run" {
+		t.Errorf("statuses %q and %q: want the first row's own and \"not run\"", rows[0].Status, rows[1].Status)
 	}
 }
