@@ -608,6 +608,8 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, experiments.ErrDiverged):
 		return fmt.Errorf("%w\n\nThe loss became NaN or infinite. Lower the learning rate and start again", err)
+	case errors.Is(err, experiments.ErrNoWorker):
+		return errors.New(noWorkerText(err))
 	case errors.Is(err, data.ErrNotFound):
 		return fmt.Errorf("%w\n\nCheck the data folder in the custom panel, or choose the embedded MNIST", err)
 	}

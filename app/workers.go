@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/experiments"
+	"rethink/tfgraph"
 )
 
 // workersPref is the key of the Workers setting in the app's preferences: the workers (rethink
@@ -166,6 +167,18 @@ func (u *ui) checkWorkers(w *workersDialog) {
 			w.check.Enable()
 		})
 	})
+}
+
+// noWorkerText says that no worker of the setting could take the runs, one line a worker with
+// its reason, and what to do.
+func noWorkerText(err error) string {
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimPrefix(l, experiments.ErrNoWorker.Error()+": ")
+		lines = append(lines, "• "+strings.TrimPrefix(l, tfgraph.ErrWorker.Error()+": "))
+	}
+	return "No worker of the Workers setting can take the runs:\n" + strings.Join(lines, "\n") +
+		"\n\nStart rethink serve there (the same build), or change the setting (Run → Workers…; blank trains on this machine)."
 }
 
 // describeWorker is one line of the check: the worker's version and what runs train on there, or

@@ -183,8 +183,8 @@ func TestWorkers_AbsentOrOtherVersionIsRefusedWithAReason(t *testing.T) {
 	if last.err == nil {
 		t.Fatal("an experiment on no usable worker ended without an error")
 	}
-	msg := last.err.Error()
-	for _, want := range []string{"no worker at " + absent, other + " runs rethink 0.0.9, TensorFlow 2.17.0", experiments.VersionString()} {
+	msg := explain(last.err).Error()
+	for _, want := range []string{"No worker of the Workers setting can take the runs:\n• no worker at " + absent, other + " runs rethink 0.0.9, TensorFlow 2.17.0", experiments.VersionString()} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("the error does not say %q:\n%s", want, msg)
 		}

@@ -18,6 +18,10 @@ import (
 // workerTimeout bounds a worker's version check and device listing.
 const workerTimeout = 10 * time.Second
 
+// ErrNoWorker is wrapped by the error of RunOnWorkers when none of the workers given can be used;
+// it also wraps each worker's reason (tfgraph.ErrWorker).
+var ErrNoWorker = errors.New("experiments: no usable worker")
+
 // WorkerEvent is an event of a run on a worker, or a note of the scheduler (then Event is nil
 // and Note says what happened: a worker refused or lost, a run moved).
 type WorkerEvent struct {
@@ -110,7 +114,7 @@ func RunOnWorkers(ctx context.Context, runs []Config, opts Options, workers []st
 		emit(WorkerEvent{Run: -1, Note: "refused: " + err.Error()})
 	}
 	if len(live) == 0 {
-		return nil, fmt.Errorf("experiments: no usable worker: %w", errors.Join(refused...))
+		return nil, fmt.Errorf("%w: %w", ErrNoWorker, errors.Join(refused...))
 	}
 	if perWorker <= 0 {
 		perWorker = 1
