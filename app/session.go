@@ -164,9 +164,13 @@ func (s *session) info(e experiments.Started) string {
 		return startedInfo(e, placeOf("", e.Device))
 	}
 	var parts []string
-	waiting, done := 0, 0
+	var waiting, done, stopped, notRun int
 	for i, r := range s.runs {
 		switch {
+		case r.skipped:
+			notRun++
+		case r.done && r.summary != nil && r.summary.Status == experiments.StatusCancelled:
+			stopped++
 		case r.done:
 			done++
 		case r.place == "" || r.worker == "":
@@ -175,11 +179,13 @@ func (s *session) info(e experiments.Started) string {
 			parts = append(parts, fmt.Sprintf("run %d on %s", i+1, r.place))
 		}
 	}
-	if waiting > 0 {
-		parts = append(parts, fmt.Sprintf("%d waiting", waiting))
-	}
-	if done > 0 {
-		parts = append(parts, fmt.Sprintf("%d done", done))
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{waiting, "waiting"}, {done, "done"}, {stopped, "stopped"}, {notRun, "not run"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
 	}
 	return strings.Join(parts, " · ")
 }

@@ -244,3 +244,23 @@ func TestTableRows_SeedsStoppedEarly(t *testing.T) {
 		t.Errorf("statuses %q and %q: want the first row's own and \"not run\"", rows[0].Status, rows[1].Status)
 	}
 }
+
+// TestSession_InfoSaysWhereEachRunIs: on workers the strip's second line names the worker of
+// every run under way and counts the others, whatever became of them.
+func TestSession_InfoSaysWhereEachRunIs(t *testing.T) {
+	p := tinyMNIST()
+	for len(p.Runs) < 5 {
+		p.Runs = append(p.Runs, p.Runs[0])
+	}
+	s := newSession(p)
+	s.workers = []string{"127.0.0.1:2222", "127.0.0.1:2223"}
+	r := s.runs
+	r[0].worker, r[0].place = "127.0.0.1:2223", "127.0.0.1:2223 (CPU)"
+	r[1].done, r[1].summary = true, &experiments.Summary{Status: experiments.StatusDone}
+	r[2].done, r[2].summary = true, &experiments.Summary{Status: experiments.StatusCancelled}
+	r[3].skipped = true
+	got := s.info(experiments.Started{})
+	if want := "run 1 on 127.0.0.1:2223 (CPU) · 1 waiting · 1 done · 1 stopped · 1 not run"; got != want {
+		t.Errorf("info = %q, want %q", got, want)
+	}
+}
