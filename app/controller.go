@@ -133,7 +133,7 @@ func (c *controller) Start(p Preset) {
 	c.cancel, c.running = cancel, true
 	c.pause = new(experiments.Pause)
 	s := newSession(p)
-	if c.workers != nil {
+	if c.workers != nil && trainsOnWorkers(p.Runs) {
 		s.workers = c.workers()
 	}
 	c.sess = s
@@ -154,6 +154,17 @@ func (c *controller) Start(p Preset) {
 		go c.work(ctx, cancel, withThreads(p.Runs, uiThreads()), opts, events)
 	}
 	go c.consume(s, events)
+}
+
+// trainsOnWorkers says whether runs can go to workers: SGD training runs can; the other kinds
+// (experiments/theory) run in this process only, so an experiment that has one stays here.
+func trainsOnWorkers(runs []experiments.Config) bool {
+	for _, c := range runs {
+		if c.KindName() != experiments.KindSGD {
+			return false
+		}
+	}
+	return true
 }
 
 // uiThreads is the size of TensorFlow's intra-op and inter-op thread pools for runs started

@@ -264,3 +264,23 @@ func TestSession_InfoSaysWhereEachRunIs(t *testing.T) {
 		t.Errorf("info = %q, want %q", got, want)
 	}
 }
+
+// TestWorkers_OtherKindsStayOnThisMachine: the theory kinds run in this process only, so an
+// experiment with one runs here even when workers are set (none need be reachable).
+func TestWorkers_OtherKindsStayOnThisMachine(t *testing.T) {
+	f := &fakeRun{}
+	u, _ := newTestUI(t, f)
+	u.setWorkers([]string{absentAddr(t)})
+	shown := make(chan view, 256)
+	var last view
+	u.ctrl.afterShow = func(v view) { last = v; shown <- v }
+	p := testPreset()
+	p.Runs = p.Runs[:1]
+	p.Runs[0].Kind = "theorem1"
+	u.selected = p
+	u.startSelected()
+	waitView(t, shown, func(v view) bool { return v.done })
+	if last.err != nil || len(f.cfgs) != 1 {
+		t.Errorf("a theorem1 run with workers set: error %v, %d runs in this process; want it run here", last.err, len(f.cfgs))
+	}
+}
