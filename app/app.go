@@ -73,7 +73,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 		resultsDir = experiments.DefaultResultsDir()
 	}
 	u := &ui{app: a, win: w, d: d, style: themeStyle(), workers: loadWorkers(a)}
-	c := &controller{run: run, resultsDir: resultsDir, win: w, workers: func() []string { return u.workers }}
+	c := &controller{run: run, resultsDir: resultsDir, win: w, workers: func() []string { return u.workers }, dataset: d.dataset}
 	u.ctrl = c
 	c.runPanel = newRunPanel(u.startOnScreen, c.TogglePause, c.Stop, func() { u.queue = nil; u.showQueue() })
 	c.runPanel.where.SetText(workersLabel(u.workers))

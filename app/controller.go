@@ -57,6 +57,8 @@ type controller struct {
 	// workers returns the Workers setting at the start of an experiment: its runs go to these
 	// workers, one at a time on each, instead of this machine (nil or empty: this machine).
 	workers func() []string
+	// dataset replaces the runs' data set when not nil (see deps.dataset).
+	dataset *data.Dataset
 
 	cancel  context.CancelFunc
 	pause   *experiments.Pause
@@ -146,7 +148,7 @@ func (c *controller) Start(p Preset) {
 		c.onStart()
 	}
 	events := make(chan experiments.Event, 16)
-	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
+	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause, Dataset: c.dataset}
 	if len(s.workers) > 0 {
 		// A worker's own thread pools apply: the runs' threads are left as they are.
 		go c.workOn(ctx, cancel, p.Runs, opts, s.workers, events)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
 	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
@@ -31,6 +32,9 @@ type deps struct {
 	downloadStall time.Duration
 	// probeWorker checks a worker's version and lists its devices (the Workers setting's Check).
 	probeWorker func(addr string) (experiments.WorkerInfo, error)
+	// dataset, when not nil, replaces the data set every run reads (experiments.Options.Dataset:
+	// tests pass small data they make); nil in the app.
+	dataset *data.Dataset
 	// maxPlot bounds the pixel size plots are rendered at (tests render small: the race
 	// detector makes rendering slow). Zero values bound nothing.
 	maxPlot report.Size

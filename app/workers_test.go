@@ -1,16 +1,19 @@
 package app
 
 import (
+	"math/rand/v2"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
 	"rethink/tfgraph"
 )
 
@@ -50,15 +53,62 @@ func absentAddr(t *testing.T) string {
 	return addr
 }
 
-// tinyMNIST is a preset of two small MLP runs on the embedded MNIST (seconds each).
-func tinyMNIST() Preset {
+// tinyPreset is a preset of two small MLP runs (a second or two each on tinyData).
+func tinyPreset() Preset {
 	a := experiments.DefaultConfig()
-	a.Name, a.TrainSize, a.TestSize, a.Epochs, a.Batch = "true labels", 256, 128, 2, 32
+	a.Name, a.TrainSize, a.TestSize, a.Epochs, a.Batch = "true labels", 64, 32, 2, 16
 	a.Model = tfgraph.Architecture{Arch: tfgraph.MLP, Hidden: []int64{16}}
 	a.Device, a.Threads = tfgraph.DeviceCPU, 1
 	b := a
 	b.Name, b.Seed = "true labels, seed 2", 2
 	return Preset{ID: "tiny-workers", Group: "Test", Title: "two tiny runs", Tier: experiments.Quick, Runs: []experiments.Config{a, b}}
+}
+
+// tinyData is 64 training and 32 test images of 8x8 noise with random labels, in place of MNIST
+// (decoding MNIST takes long under the race detector).
+func tinyData() *data.Dataset {
+	rng := rand.New(rand.NewPCG(4, 4))
+	set := func(n int) data.Set {
+		s := data.Set{Images: make([]float32, n*64), Labels: make([]uint8, n), N: n, H: 8, W: 8, C: 1}
+		for i := range s.Images {
+			s.Images[i] = float32(rng.NormFloat64())
+		}
+		for i := range s.Labels {
+			s.Labels[i] = uint8(rng.IntN(10))
+		}
+		return s
+	}
+	return &data.Dataset{Name: "mnist", Classes: 10, Train: set(64), Test: set(32)}
+}
+
+// runToEnd waits for the experiment on screen to end. A test that fails before still waits for
+// it, at its end: the experiment's goroutines would otherwise update the window while the next
+// test runs (its runs are small: seconds).
+func runToEnd(t *testing.T, shown <-chan view) {
+	t.Helper()
+	done := false
+	wait := func() bool {
+		deadline := time.After(2 * time.Minute)
+		for {
+			select {
+			case v := <-shown:
+				if v.done {
+					done = true
+					return true
+				}
+			case <-deadline:
+				return false
+			}
+		}
+	}
+	t.Cleanup(func() {
+		if !done {
+			wait()
+		}
+	})
+	if !wait() {
+		t.Fatal("timed out waiting for the experiment to end")
+	}
 }
 
 func TestWorkers_FieldValidatesAndIsKeptInPreferences(t *testing.T) {
@@ -117,6 +167,7 @@ func TestWorkers_PresetSpreadsOverLoopbackWorkersAndSaysWhere(t *testing.T) {
 	a, b := loopbackWorker(t, "a", ""), loopbackWorker(t, "b", "")
 	u, _ := newTestUI(t, &fakeRun{})
 	u.d.probeWorker = experiments.ProbeWorker
+	u.ctrl.dataset = tinyData()
 	absent := absentAddr(t)
 
 	// The setting's check names each worker's version and device, and what is wrong with the others.
@@ -139,10 +190,10 @@ func TestWorkers_PresetSpreadsOverLoopbackWorkersAndSaysWhere(t *testing.T) {
 		}
 		shown <- v
 	}
-	p := tinyMNIST()
+	p := tinyPreset()
 	u.selected = p
 	u.startSelected()
-	waitView(t, shown, func(v view) bool { return v.done })
+	runToEnd(t, shown)
 	if v := u.ctrl.sess; v == nil || len(v.runs) != 2 {
 		t.Fatal("no session of two runs")
 	}
@@ -173,13 +224,14 @@ func TestWorkers_AbsentOrOtherVersionIsRefusedWithAReason(t *testing.T) {
 	other := loopbackWorker(t, "old", "rethink 0.0.9, TensorFlow 2.17.0")
 	absent := absentAddr(t)
 	u, _ := newTestUI(t, &fakeRun{})
+	u.ctrl.dataset = tinyData()
 	u.setWorkers([]string{absent, other})
 	shown := make(chan view, 256)
 	var last view
 	u.ctrl.afterShow = func(v view) { last = v; shown <- v }
-	u.selected = tinyMNIST()
+	u.selected = tinyPreset()
 	u.startSelected()
-	waitView(t, shown, func(v view) bool { return v.done })
+	runToEnd(t, shown)
 	if last.err == nil {
 		t.Fatal("an experiment on no usable worker ended without an error")
 	}
@@ -208,7 +260,7 @@ func TestWorkers_PlaceNamesTheRemoteGPU(t *testing.T) {
 		}
 	}
 	// The laptop case: a run on a worker that offers a GPU says it trains there.
-	s := newSession(tinyMNIST())
+	s := newSession(tinyPreset())
 	s.workers = []string{"10.0.0.5:2222"}
 	c := &controller{sess: s}
 	v := c.prepare(onWorker{w: experiments.WorkerEvent{Run: 0, Worker: "10.0.0.5:2222", Event: experiments.Started{
@@ -248,7 +300,7 @@ func TestTableRows_SeedsStoppedEarly(t *testing.T) {
 // TestSession_InfoSaysWhereEachRunIs: on workers the strip's second line names the worker of
 // every run under way and counts the others, whatever became of them.
 func TestSession_InfoSaysWhereEachRunIs(t *testing.T) {
-	p := tinyMNIST()
+	p := tinyPreset()
 	for len(p.Runs) < 5 {
 		p.Runs = append(p.Runs, p.Runs[0])
 	}
@@ -279,7 +331,7 @@ func TestWorkers_OtherKindsStayOnThisMachine(t *testing.T) {
 	p.Runs[0].Kind = "theorem1"
 	u.selected = p
 	u.startSelected()
-	waitView(t, shown, func(v view) bool { return v.done })
+	runToEnd(t, shown)
 	if last.err != nil || len(f.cfgs) != 1 {
 		t.Errorf("a theorem1 run with workers set: error %v, %d runs in this process; want it run here", last.err, len(f.cfgs))
 	}
