@@ -51,6 +51,9 @@ type ui struct {
 	// menu is the window's main menu, which carries the shortcuts.
 	menu    *fyne.MainMenu
 	content fyne.CanvasObject
+	// workers is the Workers setting: the workers runs started here train on (nil: this
+	// machine). It is kept in the app's preferences.
+	workers []string
 }
 
 // New builds the content of the main window. run is the runner (experiments.Run; tests pass a
@@ -69,10 +72,12 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	if resultsDir == "" {
 		resultsDir = experiments.DefaultResultsDir()
 	}
-	u := &ui{app: a, win: w, d: d, style: themeStyle()}
-	c := &controller{run: run, resultsDir: resultsDir, win: w}
+	u := &ui{app: a, win: w, d: d, style: themeStyle(), workers: loadWorkers(a)}
+	c := &controller{run: run, resultsDir: resultsDir, win: w, workers: func() []string { return u.workers }, dataset: d.dataset}
 	u.ctrl = c
 	c.runPanel = newRunPanel(u.startOnScreen, c.TogglePause, c.Stop, func() { u.queue = nil; u.showQueue() })
+	c.runPanel.where.SetText(workersLabel(u.workers))
+	c.runPanel.where.OnTapped = u.showWorkers
 	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
 	c.table = newTablePanel()
 	c.filters = newFiltersPanel()

@@ -36,6 +36,12 @@ type (
 	}
 	// allDone is the worker's last event: every run ended (Err is the first error, if any).
 	allDone struct{ experiments.Finished }
+	// onWorker is an event of a run on a worker of the Workers setting, or a note of their
+	// scheduler (experiments.RunOnWorkers).
+	onWorker struct {
+		experiments.Finished
+		w experiments.WorkerEvent
+	}
 )
 
 // plotInterval is the least time between two re-renders of the curves during an epoch.
@@ -48,6 +54,11 @@ type controller struct {
 	run        RunFunc
 	resultsDir string
 	win        fyne.Window
+	// workers returns the Workers setting at the start of an experiment: its runs go to these
+	// workers, one at a time on each, instead of this machine (nil or empty: this machine).
+	workers func() []string
+	// dataset replaces the runs' data set when not nil (see deps.dataset).
+	dataset *data.Dataset
 
 	cancel  context.CancelFunc
 	pause   *experiments.Pause
@@ -90,6 +101,9 @@ type progressView struct {
 	// run is the current run, 1 to runs, of an experiment of runs runs; runs < 2 shows no
 	// overall progress.
 	run, runs int
+	// fracs, when not nil, is each run's own progress (runs that train at the same time, on
+	// workers): the strip shows them in place of run and runs.
+	fracs []float64
 }
 
 // plotsView is the figures of an experiment: the plot panes draw them at their own size.
@@ -121,6 +135,9 @@ func (c *controller) Start(p Preset) {
 	c.cancel, c.running = cancel, true
 	c.pause = new(experiments.Pause)
 	s := newSession(p)
+	if c.workers != nil && trainsOnWorkers(p.Runs) {
+		s.workers = c.workers()
+	}
 	c.sess = s
 	c.runPanel.setRunning(true, false)
 	c.runPanel.experiment.SetText(p.Title)
@@ -131,9 +148,25 @@ func (c *controller) Start(p Preset) {
 		c.onStart()
 	}
 	events := make(chan experiments.Event, 16)
-	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause}
-	go c.work(ctx, cancel, withThreads(p.Runs, uiThreads()), opts, events)
+	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause, Dataset: c.dataset}
+	if len(s.workers) > 0 {
+		// A worker's own thread pools apply: the runs' threads are left as they are.
+		go c.workOn(ctx, cancel, p.Runs, opts, s.workers, events)
+	} else {
+		go c.work(ctx, cancel, withThreads(p.Runs, uiThreads()), opts, events)
+	}
 	go c.consume(s, events)
+}
+
+// trainsOnWorkers says whether runs can go to workers: SGD training runs can; the other kinds
+// (experiments/theory) run in this process only, so an experiment that has one stays here.
+func trainsOnWorkers(runs []experiments.Config) bool {
+	for _, c := range runs {
+		if c.KindName() != experiments.KindSGD {
+			return false
+		}
+	}
+	return true
 }
 
 // uiThreads is the size of TensorFlow's intra-op and inter-op thread pools for runs started
@@ -232,6 +265,18 @@ func (c *controller) work(ctx context.Context, cancel context.CancelFunc, runs [
 	events <- allDone{experiments.Finished{Err: first}}
 }
 
+// workOn is the worker goroutine of an experiment on workers: experiments.RunOnWorkers spreads
+// the runs over them (one at a time on each; a lost worker's run moves to another) and every
+// event comes tagged with its run and worker. It is the only sender on events, so it closes it.
+func (c *controller) workOn(ctx context.Context, cancel context.CancelFunc, runs []experiments.Config, opts experiments.Options, workers []string, events chan<- experiments.Event) {
+	defer close(events)
+	defer cancel()
+	_, err := experiments.RunOnWorkers(ctx, runs, opts, workers, 1, func(e experiments.WorkerEvent) {
+		events <- onWorker{w: e} // the consumer always drains events
+	})
+	events <- allDone{experiments.Finished{Err: err}}
+}
+
 // safeRun calls the runner and turns a panic into an error, so that a bug in a run ends the
 // experiment with a dialog rather than the whole app.
 func (c *controller) safeRun(ctx context.Context, cfg experiments.Config, opts experiments.Options, out chan<- experiments.Event) (sum experiments.Summary, err error) {
@@ -279,6 +324,13 @@ func (c *controller) prepareIn(s *session, e experiments.Event) view {
 	if s == nil {
 		return view{}
 	}
+	if w, ok := e.(onWorker); ok {
+		v, inner := s.onWorker(w.w)
+		if inner == nil {
+			return v
+		}
+		e = inner
+	}
 	switch e := e.(type) {
 	case runBegin:
 		return s.onRunBegin(e)
@@ -294,9 +346,23 @@ func (c *controller) prepareIn(s *session, e experiments.Event) view {
 	switch e := e.(type) {
 	case experiments.Started:
 		t.started, t.dir = &e, e.Dir
+		t.place = placeOf(t.worker, e.Device)
 		s.lastProg = &progressView{runsRunning: true, text: fmt.Sprintf("%s · step 0/%d", s.runTitle(s.cur), e.TotalSteps),
-			info: startedInfo(e), run: s.cur + 1, runs: len(s.runs)}
+			info: s.info(e), run: s.cur + 1, runs: len(s.runs)}
+		s.spread(s.lastProg)
 		return view{progress: s.lastProg, table: tableRows(s.runs)}
+	case experiments.Finished:
+		if len(s.workers) == 0 {
+			break
+		}
+		// On workers the runner's Finished is the run's end.
+		v := s.onRunEnd(runEnd{Finished: e, index: s.cur})
+		if s.lastProg != nil {
+			p := *s.lastProg
+			s.spread(&p)
+			v.progress = &p
+		}
+		return v
 	case experiments.StepProgress:
 		return s.onStep(t, e)
 	case experiments.EpochDone:
@@ -311,7 +377,7 @@ func (c *controller) prepareIn(s *session, e experiments.Event) view {
 		}
 		return view{plots: s.renderPlots(), table: tableRows(s.runs)}
 	}
-	return view{} // the runner's own Finished: runEnd carries the same
+	return view{} // in this process, the runner's own Finished: runEnd carries the same
 }
 
 func (s *session) onRunBegin(e runBegin) view {
@@ -405,6 +471,14 @@ func (s *session) onAllDone(e allDone, resultsDir string) view {
 	if s.lastProg != nil {
 		p.info = s.lastProg.info
 	}
+	if len(s.workers) > 0 {
+		p.info = ""
+		if s.lastProg != nil {
+			p.info = s.lastProg.info
+		}
+		s.spread(p)
+		p.text = text // spread keeps the text; the bar shows the runs' mean
+	}
 	return view{done: true, err: e.Err, table: tableRows(s.runs), progress: p}
 }
 
@@ -443,6 +517,10 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 		steps = fmt.Sprintf("step %d (stops at fit; at most %d)", e.Step, e.TotalSteps)
 		etaText = "~" + etaText
 	}
+	if t := s.run(s.cur); t != nil {
+		t.frac = p.frac
+	}
+	s.spread(p)
 	p.text = fmt.Sprintf("%s · %s · epoch %d · loss %.3f · ETA %s · %.0f img/s",
 		s.runTitle(s.cur), steps, e.Epoch, e.Loss, etaText, e.ImagesPerSec)
 	if e.Stage != "" { // a kind with stages of its own (experiments/theory): no epochs or losses
@@ -452,13 +530,11 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 	return p
 }
 
-func startedInfo(e experiments.Started) string {
-	dev := e.Device
-	if i := strings.LastIndex(dev, "device:"); i >= 0 {
-		dev = dev[i+len("device:"):]
-	}
+// startedInfo is the run strip's line of a run that started: where it trains, its size and its
+// data.
+func startedInfo(e experiments.Started, place string) string {
 	parts := []string{
-		"device " + dev,
+		"on " + place,
 		fmt.Sprintf("%s parameters", thousands(e.Params)),
 		fmt.Sprintf("%s train / %s test images", thousands(int64(e.TrainSize)), thousands(int64(e.TestSize))),
 	}
@@ -545,6 +621,8 @@ func explain(err error) error {
 	switch {
 	case errors.Is(err, experiments.ErrDiverged):
 		return fmt.Errorf("%w\n\nThe loss became NaN or infinite. Lower the learning rate and start again", err)
+	case errors.Is(err, experiments.ErrNoWorker):
+		return errors.New(noWorkerText(err))
 	case errors.Is(err, data.ErrNotFound):
 		return fmt.Errorf("%w\n\nCheck the data folder in the custom panel, or choose the embedded MNIST", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"rethink/experiments"
+	"rethink/experiments/data"
 	"rethink/experiments/report"
 	"rethink/tfgraph"
 )
@@ -29,6 +30,11 @@ type deps struct {
 	// downloadStall is how long a download may go without a byte (or an answer) before it is
 	// given up: a server that never answers would otherwise leave "connecting…" up for ever.
 	downloadStall time.Duration
+	// probeWorker checks a worker's version and lists its devices (the Workers setting's Check).
+	probeWorker func(addr string) (experiments.WorkerInfo, error)
+	// dataset, when not nil, replaces the data set every run reads (experiments.Options.Dataset:
+	// tests pass small data they make); nil in the app.
+	dataset *data.Dataset
 	// maxPlot bounds the pixel size plots are rendered at (tests render small: the race
 	// detector makes rendering slow). Zero values bound nothing.
 	maxPlot report.Size
@@ -42,5 +48,6 @@ func defaultDeps() *deps {
 		countParams:   tfgraph.CountParams,
 		loadData:      loadThumbs,
 		downloadStall: 30 * time.Second,
+		probeWorker:   experiments.ProbeWorker,
 	}
 }

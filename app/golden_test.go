@@ -74,7 +74,7 @@ func TestRunPanel_Markup(t *testing.T) {
 	p.setRunning(true, false)
 	p.showProgress(progressView{frac: 0.25, runsRunning: true, run: 2, runs: 5,
 		text: "Run 2/5 · random labels · step 40/160 · epoch 3 · loss 2.103 · ETA 12s · 9000 img/s",
-		info: "device CPU:0 · 407,050 parameters · 2,000 train / 2,000 test images · labels flipped 89.9%"})
+		info: "on this machine (CPU) · 407,050 parameters · 2,000 train / 2,000 test images · labels flipped 89.9%"})
 	assertPanelMarkup(t, "runpanel/run_2_of_5.xml", p.content, size)
 	if got, want := p.bar.TextFormatter(), "run 2 of 5 · 25%"; got != want {
 		t.Errorf("bar text: got %q, want %q", got, want)

@@ -43,6 +43,7 @@ func (u *ui) mainMenu() *fyne.MainMenu {
 		item("Stop", fyne.KeyPeriod, u.ctrl.Stop),
 		fyne.NewMenuItemSeparator(),
 		item("Export plots and metrics…", fyne.KeyS, u.export),
+		item("Workers…", "", u.showWorkers),
 		fyne.NewMenuItemSeparator(),
 		quit)
 	var views []*fyne.MenuItem

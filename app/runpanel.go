@@ -19,6 +19,9 @@ type runPanel struct {
 	status             *widget.Label
 	info               *widget.Label
 	experiment         *widget.Label
+	// where says where runs train (this machine, or the workers of the Workers setting) and
+	// opens that setting.
+	where *widget.Button
 	// runs shows where a multi-run experiment stands, one segment a run, under the bar.
 	runs *runsStrip
 	// queue lists the experiments queued after this one (hidden when none).
@@ -44,7 +47,9 @@ func newRunPanel(onStart, onPause, onStop, onClearQueue func()) *runPanel {
 		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter); Ctrl+Space pauses, Esc stops."),
 		info:       widget.NewLabel(""),
 		experiment: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		where:      widget.NewButtonWithIcon(workersLabel(nil), theme.ComputerIcon(), nil),
 	}
+	p.where.Importance = widget.LowImportance
 	p.runs = newRunsStrip()
 	p.queue, p.queueText = newQueueRow(onClearQueue)
 	p.bar.TextFormatter = func() string {
@@ -64,7 +69,8 @@ func newRunPanel(onStart, onPause, onStop, onClearQueue func()) *runPanel {
 	bars := container.NewBorder(nil, p.runs.content, nil, nil, container.NewStack(p.bar, p.busy))
 	// The VBox keeps the buttons as high as the bar, level with it, above the strip.
 	top := container.NewBorder(nil, nil, container.NewVBox(buttons), nil, bars)
-	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status), p.info, p.queue)
+	p.content = container.NewVBox(top, container.NewBorder(nil, nil, container.NewHBox(p.experiment, widget.NewLabel("·")), nil, p.status),
+		container.NewBorder(nil, nil, nil, p.where, p.info), p.queue)
 	return p
 }
 
@@ -116,7 +122,11 @@ func (p *runPanel) showProgress(v progressView) {
 	p.info.SetText(v.info)
 	p.run, p.of = v.run, v.runs
 	p.bar.Refresh() // its text names the run
-	p.runs.set(v.run, v.runs, v.frac)
+	if v.fracs != nil {
+		p.runs.setEach(v.fracs)
+	} else {
+		p.runs.set(v.run, v.runs, v.frac)
+	}
 }
 
 // runsStrip is a thin bar of one segment per run: the runs done are full, the current one is
@@ -162,6 +172,16 @@ func (s *runsStrip) set(run, runs int, frac float64) {
 		}
 	}
 	s.content.Refresh()
+}
+
+// setEach shows each run at its own fraction of its steps (runs that train at the same time, on
+// workers); fewer than two empties the strip.
+func (s *runsStrip) setEach(fracs []float64) {
+	s.set(0, len(fracs), 0)
+	if len(fracs) >= 2 {
+		copy(s.fill, fracs)
+		s.content.Refresh()
+	}
 }
 
 // stripLayout places the strip's segments (a background and a fill rectangle each) side by

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"rethink/experiments"
@@ -40,6 +41,28 @@ type trace struct {
 	dir string
 	// skipped says the experiment was stopped before this run started.
 	skipped bool
+	// worker is the worker the run trains on ("" for this machine); place says where it trains
+	// in words (see placeOf), "" until it started; frac is how far it got, 0 to 1.
+	worker, place string
+	frac          float64
+}
+
+// truncate drops what the trace holds past step: a run that continues from a checkpoint at step
+// (on another worker) trains those steps again.
+func (t *trace) truncate(step int) {
+	n := 0
+	for n < len(t.lossStep) && t.lossStep[n] <= float64(step) {
+		n++
+	}
+	t.lossStep, t.loss = t.lossStep[:n:n], t.loss[:n:n]
+	e := 0
+	for e < len(t.epochs) && t.epochs[e].Step <= step {
+		e++
+	}
+	t.epochs = t.epochs[:e:e]
+	if t.fitStep > step {
+		t.fitStep = -1
+	}
 }
 
 // divergedNote says how a run diverged: its loss became NaN or infinite (the engine's
@@ -95,6 +118,98 @@ type session struct {
 	cur      int // the run in progress
 	lastPlot time.Time
 	lastProg *progressView
+	// workers are the workers the runs train on, several at a time (nil: one after the other on
+	// this machine); notes are what their scheduler said (a worker refused or lost).
+	workers []string
+	notes   []string
+}
+
+// onWorker takes an event of experiments.RunOnWorkers: a note gives the view to show and a nil
+// event; a run's event makes its run the current one and comes back to be handled as the events
+// of a run in this process are.
+func (s *session) onWorker(w experiments.WorkerEvent) (view, experiments.Event) {
+	t := s.run(w.Run)
+	switch {
+	case w.Event != nil && t != nil:
+		s.cur = w.Run
+		if e, ok := w.Event.(experiments.Started); ok {
+			t.worker, t.done, t.err, t.summary = w.Worker, false, nil, nil
+			if e.Resumed {
+				t.truncate(e.FirstStep)
+			}
+		}
+		return view{}, w.Event
+	case w.Event != nil:
+		return view{}, nil
+	}
+	note := w.Note
+	if t != nil { // its worker was lost: the run waits for another
+		t.worker, t.place, t.done, t.err, t.summary = "", "waiting for another worker", false, nil, nil
+		note = fmt.Sprintf("%s: %s", s.runTitle(w.Run), w.Note)
+	}
+	s.notes = append(s.notes, note)
+	p := &progressView{runsRunning: true, indefinite: s.lastProg == nil, text: note}
+	if s.lastProg != nil {
+		p.frac, p.info = s.lastProg.frac, s.lastProg.info
+	}
+	s.spread(p)
+	return view{progress: p, table: tableRows(s.runs)}, nil
+}
+
+// info is the run strip's second line after e started: where the run trains and what it is or,
+// on workers, where each run is.
+func (s *session) info(e experiments.Started) string {
+	t := s.run(s.cur)
+	if len(s.workers) == 0 || t == nil {
+		return startedInfo(e, placeOf("", e.Device))
+	}
+	var parts []string
+	var waiting, done, stopped, notRun int
+	for i, r := range s.runs {
+		switch {
+		case r.skipped:
+			notRun++
+		case r.done && r.summary != nil && r.summary.Status == experiments.StatusCancelled:
+			stopped++
+		case r.done:
+			done++
+		case r.place == "" || r.worker == "":
+			waiting++
+		default:
+			parts = append(parts, fmt.Sprintf("run %d on %s", i+1, r.place))
+		}
+	}
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{waiting, "waiting"}, {done, "done"}, {stopped, "stopped"}, {notRun, "not run"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
+// spread fills in p, for runs that train at the same time on workers, each run's own progress
+// (the strip) and their mean (the bar); it leaves p as it is for runs one after the other.
+func (s *session) spread(p *progressView) {
+	if len(s.workers) == 0 {
+		return
+	}
+	p.fracs = make([]float64, len(s.runs))
+	var sum float64
+	for i, t := range s.runs {
+		p.fracs[i] = t.frac
+		if t.done {
+			p.fracs[i] = 1
+		}
+		sum += p.fracs[i]
+	}
+	p.frac = sum / float64(max(len(s.runs), 1))
+	p.run, p.runs = 0, 0
+	if t := s.run(s.cur); t != nil && t.started != nil && s.lastProg != nil && p != s.lastProg {
+		p.info = s.info(*t.started)
+	}
 }
 
 func newSession(p Preset) *session {

@@ -72,16 +72,28 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// tableRows builds the table of the runs of an experiment: a run whose loss blew up says
-// "diverged", and a run that never started because the experiment was stopped says "not run".
+// tableRows builds the table of the runs of an experiment, one row for the seeds of a run: a
+// row with a run whose loss blew up says "diverged", and one whose runs never started because
+// the experiment was stopped says "not run".
 func tableRows(runs []*trace) []tableRow {
-	rows := report.Rows(reportRuns(runs))
+	rs := reportRuns(runs)
+	rows := report.Rows(rs)
+	group := report.GroupOf(rs)
+	size, skipped, diverged := make([]int, len(rows)), make([]int, len(rows)), make([]bool, len(rows))
 	for i, t := range runs {
+		g := group[i]
+		size[g]++
+		if t.skipped {
+			skipped[g]++
+		}
+		diverged[g] = diverged[g] || t.divergedNote() != ""
+	}
+	for g := range rows {
 		switch {
-		case t.divergedNote() != "":
-			rows[i].Status = "diverged"
-		case t.skipped:
-			rows[i].Status = "not run"
+		case diverged[g]:
+			rows[g].Status = "diverged"
+		case skipped[g] == size[g]:
+			rows[g].Status = "not run"
 		}
 	}
 	return rows

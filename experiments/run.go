@@ -37,6 +37,10 @@ type Options struct {
 	// WorkerTimeout bounds every call to the worker (0: tfgraph.RemoteTimeout): a lost worker
 	// is noticed when it passes.
 	WorkerTimeout time.Duration
+	// StepsPerCall is the number of SGD steps a call to TensorFlow takes (see
+	// tfgraph.Spec.StepsPerCall): 0 takes one a call in this process and, on a worker, enough to
+	// make every round trip worth it (tfgraph.StepsForCall). The numbers are the same either way.
+	StepsPerCall int
 }
 
 // DefaultResultsDir is $RETHINK_RESULTS, else ./results.
@@ -258,7 +262,14 @@ func (r *runner) build(ctx context.Context, cfg *Config, resumed bool) (*tfgraph
 		return nil, Prepared{}, err
 	}
 	spec := cfg.Spec(p)
-	spec.Target, spec.Timeout = r.opts.Target, r.opts.WorkerTimeout
+	spec.Target, spec.Timeout, spec.StepsPerCall = r.opts.Target, r.opts.WorkerTimeout, r.opts.StepsPerCall
+	if spec.StepsPerCall == 0 && spec.Target != "" {
+		f, err := tfgraph.StepFLOPs(spec.Arch, spec.Batch, spec.Height, spec.Width, spec.Channels, spec.Classes)
+		if err != nil {
+			return nil, Prepared{}, err
+		}
+		spec.StepsPerCall = tfgraph.StepsForCall(f)
+	}
 	m, err := tfgraph.New(spec)
 	if err != nil {
 		return nil, Prepared{}, err
@@ -404,14 +415,17 @@ func (l *sgdLoop) learningRate() float64 {
 }
 
 // trainEpoch takes the steps of epoch, over the training set in an order drawn from the seed
-// and the epoch, until the set is done or the run reaches its bound; it holds while paused.
+// and the epoch, until the set is done or the run reaches its bound; it holds while paused. On a
+// model that takes several steps a call (a run on a worker), a call takes as many as it can
+// before the next thing that must happen between two steps: the epoch's last, partial batch, a
+// change of learning rate, a fit check, the run's bound.
 func (r *runner) trainEpoch(ctx context.Context, l *sgdLoop, epoch int) (epochStats, error) {
 	n := l.p.Train.N
 	order := rand.New(rand.NewPCG(l.cfg.Seed, uint64(epoch))).Perm(n)
 	st := epochStats{start: time.Now()}
 	lrSet := false
-	idx := make([]int32, 0, l.cfg.Batch)
-	for start := 0; start < n && l.step < l.total; start += l.cfg.Batch {
+	idx := make([][]int32, l.m.StepsPerCall())
+	for start := 0; start < n && l.step < l.total; {
 		if err := r.opts.Pause.wait(ctx); err != nil {
 			return st, err
 		}
@@ -421,19 +435,25 @@ func (r *runner) trainEpoch(ctx context.Context, l *sgdLoop, epoch int) (epochSt
 			}
 			st.lr, lrSet = want, true
 		}
-		idx = idx[:0]
-		for _, i := range order[start:min(start+l.cfg.Batch, n)] {
-			idx = append(idx, int32(i))
+		batch := idx[:l.stepsNow(n-start)]
+		for j := range batch {
+			batch[j] = batch[j][:0]
+			for _, i := range order[start:min(start+l.cfg.Batch, n)] {
+				batch[j] = append(batch[j], int32(i))
+			}
+			start = min(start+l.cfg.Batch, n)
 		}
-		loss, err := l.trainStep(idx, epoch, st.lr)
+		losses, err := l.trainSteps(batch, epoch, st.lr)
 		if err != nil {
 			return st, err
 		}
-		st.lossSum += loss
-		st.batches++
-		st.images += len(idx)
-		r.progress(l, epoch, loss, st)
-		if l.cfg.FitEvery > 0 && r.state.FitStep < 0 && l.step%l.cfg.FitEvery == 0 && start+l.cfg.Batch < n && l.step < l.total {
+		for j, loss := range losses {
+			st.lossSum += loss
+			st.batches++
+			st.images += len(batch[j])
+		}
+		r.progress(l, epoch, losses[len(losses)-1], st)
+		if l.cfg.FitEvery > 0 && r.state.FitStep < 0 && l.step%l.cfg.FitEvery == 0 && start < n && l.step < l.total {
 			// A check inside the epoch until the fit; the epoch's last step is checked by
 			// measure and record.
 			trainLoss, trainAcc, err := l.m.Evaluate(tfgraph.TrainSplit)
@@ -449,18 +469,31 @@ func (r *runner) trainEpoch(ctx context.Context, l *sgdLoop, epoch int) (epochSt
 	return st, nil
 }
 
-// trainStep takes one SGD step on the batch idx and returns its loss; a loss that is NaN or
-// infinite ends the run as diverged.
-func (l *sgdLoop) trainStep(idx []int32, epoch int, lr float64) (float64, error) {
-	loss, _, err := l.m.TrainStep(idx)
+// stepsNow is how many steps the next call takes when left images of the epoch remain: up to
+// the model's StepsPerCall, only whole batches, none past a change of learning rate, a fit check
+// or the run's bound; at least one.
+func (l *sgdLoop) stepsNow(left int) int {
+	k := min(l.m.StepsPerCall(), left/l.cfg.Batch, l.total-l.step, l.decayEvery-l.step%l.decayEvery)
+	if l.cfg.FitEvery > 0 && l.fittedAt < 0 {
+		k = min(k, l.cfg.FitEvery-l.step%l.cfg.FitEvery)
+	}
+	return max(k, 1)
+}
+
+// trainSteps takes one SGD step per batch (in one call when the model can) and returns their
+// losses; a loss that is NaN or infinite ends the run as diverged, at its step.
+func (l *sgdLoop) trainSteps(batches [][]int32, epoch int, lr float64) ([]float64, error) {
+	losses, _, err := l.m.TrainSteps(batches)
 	if err != nil {
-		return 0, fmt.Errorf("epoch %d, step %d: %w", epoch, l.step+1, err)
+		return nil, fmt.Errorf("epoch %d, step %d: %w", epoch, l.step+len(losses)+1, err)
 	}
-	l.step++
-	if !finite(loss) {
-		return 0, fmt.Errorf("%w at step %d (epoch %d, learning rate %.4g): the loss became %v. Lower the learning rate or turn on batch norm; the metrics up to the last epoch are kept", ErrDiverged, l.step, epoch, lr, loss)
+	for _, loss := range losses {
+		l.step++
+		if !finite(loss) {
+			return nil, fmt.Errorf("%w at step %d (epoch %d, learning rate %.4g): the loss became %v. Lower the learning rate or turn on batch norm; the metrics up to the last epoch are kept", ErrDiverged, l.step, epoch, lr, loss)
+		}
 	}
-	return loss, nil
+	return losses, nil
 }
 
 // progress sends a StepProgress, at most one per r.interval, without waiting for the reader.

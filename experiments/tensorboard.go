@@ -42,21 +42,14 @@ func newTensorBoard(dir string, sum *Summary) *tensorboard {
 	return &tensorboard{dir: dir, sum: sum}
 }
 
-// epoch writes one value of every metric at met.Step and flushes, so that a kill loses at most
-// the epoch under way.
+// scalarTags are the tags epoch writes, in its order.
+var scalarTags = []string{TagTrainLoss, TagTestLoss, TagBatchLoss, TagTrainAcc, TagTestAcc, TagLearningRate, TagImagesPerSec}
+
+// epoch writes one value of every metric at met.Step and flushes, in one call to TensorFlow, so
+// that a kill loses at most the epoch under way.
 func (t *tensorboard) epoch(met Metrics) {
-	step := int64(met.Step)
-	for _, s := range []struct {
-		tag string
-		v   float64
-	}{
-		{TagTrainLoss, met.TrainLoss}, {TagTestLoss, met.TestLoss}, {TagBatchLoss, met.BatchLoss},
-		{TagTrainAcc, met.TrainAcc}, {TagTestAcc, met.TestAcc},
-		{TagLearningRate, met.LearningRate}, {TagImagesPerSec, met.ImagesPerSec},
-	} {
-		t.do(func(w *tfgraph.SummaryWriter) error { return w.WriteScalar(step, s.tag, s.v) })
-	}
-	t.do((*tfgraph.SummaryWriter).Flush)
+	values := []float64{met.TrainLoss, met.TestLoss, met.BatchLoss, met.TrainAcc, met.TestAcc, met.LearningRate, met.ImagesPerSec}
+	t.do(func(w *tfgraph.SummaryWriter) error { return w.WriteScalars(int64(met.Step), scalarTags, values) })
 }
 
 // filters writes the mosaic of a filter snapshot (tensorBoardMosaic) at its step and flushes.

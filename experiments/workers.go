@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +17,10 @@ import (
 
 // workerTimeout bounds a worker's version check and device listing.
 const workerTimeout = 10 * time.Second
+
+// ErrNoWorker is wrapped by the error of RunOnWorkers when none of the workers given can be used;
+// it also wraps each worker's reason (tfgraph.ErrWorker).
+var ErrNoWorker = errors.New("experiments: no usable worker")
 
 // WorkerEvent is an event of a run on a worker, or a note of the scheduler (then Event is nil
 // and Note says what happened: a worker refused or lost, a run moved).
@@ -34,8 +40,12 @@ func ParseWorkers(list string) ([]string, error) {
 		if w == "" {
 			continue
 		}
-		if !strings.Contains(w, ":") {
+		host, port, err := net.SplitHostPort(w)
+		if err != nil || host == "" {
 			return nil, fmt.Errorf("experiments: worker %q: want host:port, e.g. 127.0.0.1:2222", w)
+		}
+		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+			return nil, fmt.Errorf("experiments: worker %q: the port must be a number from 1 to 65535", w)
 		}
 		if !seen[w] {
 			seen[w] = true
@@ -104,7 +114,7 @@ func RunOnWorkers(ctx context.Context, runs []Config, opts Options, workers []st
 		emit(WorkerEvent{Run: -1, Note: "refused: " + err.Error()})
 	}
 	if len(live) == 0 {
-		return nil, fmt.Errorf("experiments: no usable worker: %w", errors.Join(refused...))
+		return nil, fmt.Errorf("%w: %w", ErrNoWorker, errors.Join(refused...))
 	}
 	if perWorker <= 0 {
 		perWorker = 1
@@ -230,4 +240,28 @@ func runOn(ctx context.Context, j job, w string, opts Options, emit func(WorkerE
 		err = fmt.Errorf("%w (a call to the worker at %s outlasted the worker timeout, which a slow network or a large data set can need raised)", err, w)
 	}
 	return sum, err, nil
+}
+
+// WorkerInfo is what a worker that passed its version check offers.
+type WorkerInfo struct {
+	Addr    string // host:port
+	Version string // as published, VersionString() of its build
+	Devices []tfgraph.DeviceInfo
+}
+
+// GPU reports whether the worker offers a GPU (a run with device auto or gpu then trains on it).
+func (w WorkerInfo) GPU() bool { return hasGPU(w.Devices) }
+
+// ProbeWorker checks that a rethink worker of this build's version answers at addr and lists
+// the devices it offers. Its errors wrap tfgraph.ErrWorker and say what is wrong in words a
+// person can act on (nothing listens there, another version, not a rethink worker).
+func ProbeWorker(addr string) (WorkerInfo, error) {
+	if err := tfgraph.CheckWorker(addr, VersionString(), workerTimeout); err != nil {
+		return WorkerInfo{Addr: addr}, err
+	}
+	devs, err := tfgraph.WorkerDevices(addr, workerTimeout)
+	if err != nil {
+		return WorkerInfo{Addr: addr}, fmt.Errorf("%w: %s: %v", tfgraph.ErrWorker, addr, err)
+	}
+	return WorkerInfo{Addr: addr, Version: VersionString(), Devices: devs}, nil
 }

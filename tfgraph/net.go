@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"unsafe"
 
 	tf "github.com/wamuir/graft/tensorflow"
@@ -48,14 +49,21 @@ type Model struct {
 	train, test   dataVar // images
 	trainY, testY dataVar // labels
 
-	stepIndices       tf.Output // [batch] int32, rows of the training set
-	stepSeed          tf.Output // [2] int64: [Spec.Seed, step], the training pass's randomness
-	steps             int64     // SGD steps taken (or set by SetStep): the step fed to stepSeed
-	stepLoss          tf.Output // mean cross-entropy of the batch (without weight decay)
-	stepCorrect       tf.Output // number of correct predictions in the batch
-	step              *tf.Operation
-	evalIndices       tf.Output
-	evalLoss, evalHit [2]tf.Output // per split: summed cross-entropy and correct count
+	stepIndices tf.Output // [batch] int32, rows of the training set
+	stepSeed    tf.Output // [2] int64: [Spec.Seed, step], the training pass's randomness
+	steps       int64     // SGD steps taken (or set by SetStep): the step fed to stepSeed
+	stepLoss    tf.Output // mean cross-entropy of the batch (without weight decay)
+	stepCorrect tf.Output // number of correct predictions in the batch
+	step        *tf.Operation
+	// chunk > 1 is Spec.StepsPerCall: chunkStep takes that many steps in one call, on the
+	// [chunk, Batch] rows of chunkIndices, from the seed [Spec.Seed, step] of the first
+	// (chunkSeed), giving each step's loss and correct count ([chunk]).
+	chunk                   int
+	chunkIndices, chunkSeed tf.Output
+	chunkLoss, chunkCorrect tf.Output
+	chunkStep               *tf.Operation
+	evalIndices             tf.Output
+	evalLoss, evalHit       [2]tf.Output // per split: summed cross-entropy and correct count
 
 	lr       *Variable
 	lrFeed   tf.Output
@@ -112,29 +120,35 @@ func (m *Model) build(root *op.Scope) {
 	m.testY = newDataVar(data.SubScope("test_labels"), "data/test_labels", tf.Int32, []int64{testN})
 
 	// Training pass.
+	m.lr = nil
+	seeds := m.Vars.Seeds()
 	ts := root.SubScope("train")
 	m.stepIndices = op.Placeholder(ts.SubScope("indices"), tf.Int32, op.PlaceholderShape(tf.MakeShape(-1)))
 	m.stepSeed = op.Placeholder(ts.SubScope("step_seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
-	x := m.train.gather(ts.SubScope("images"), m.stepIndices, tf.Float)
-	y := m.trainY.gather(ts.SubScope("labels"), m.stepIndices, tf.Int32)
-	if spec.Augment.On() {
-		x = randomCrops(ts.SubScope("augment"), x, sh, sw, spec.Height, spec.Width,
-			spec.Augment.RandomCrop, spec.Augment.Flip, m.stepSeed)
-		x = WhitenImages(ts.SubScope("whiten"), x, spec.Height, spec.Width, spec.Channels)
+	m.stepLoss, m.stepCorrect, m.step = m.trainPass(root, ts, m.Vars, m.stepIndices, m.stepSeed)
+
+	// StepsPerCall copies of the training pass in one call, each reading the variables after the
+	// one before it has updated them: the same math as as many calls of step, in one round trip.
+	if k := spec.StepsPerCall; k > 1 && root.Err() == nil {
+		cs := root.SubScope("steps")
+		m.chunk = k
+		m.chunkIndices = op.Placeholder(cs.SubScope("indices"), tf.Int32, op.PlaceholderShape(tf.MakeShape(int64(k), spec.Batch)))
+		m.chunkSeed = op.Placeholder(cs.SubScope("step_seed"), tf.Int64, op.PlaceholderShape(tf.MakeShape(2)))
+		losses, corrects := make([]tf.Output, k), make([]tf.Output, k)
+		prev := []*tf.Operation{}
+		for j := range k {
+			js := cs.SubScope(strconv.Itoa(j))
+			idx := op.Gather(js.SubScope("indices"), m.chunkIndices, op.Const(js.SubScope("row"), int32(j)))
+			seed := op.Add(js.SubScope("step_seed"), m.chunkSeed, op.Const(js.SubScope("step"), []int64{0, int64(j)}))
+			vs := m.Vars.After(js.SubScope("vars"), seeds, prev...)
+			var step *tf.Operation
+			losses[j], corrects[j], step = m.trainPass(js, js.SubScope("train"), vs, idx, seed)
+			prev = []*tf.Operation{step}
+		}
+		m.chunkLoss = op.Pack(cs.SubScope("loss"), losses)
+		m.chunkCorrect = op.Pack(cs.SubScope("correct"), corrects)
+		m.chunkStep = prev[0]
 	}
-	x = setShape(ts.SubScope("input"), x, spec.Height, spec.Width, spec.Channels)
-	var bnUpdates []*tf.Operation
-	ctx := Ctx{S: ts.SubScope("net"), Vars: m.Vars, Training: true, Updates: &bnUpdates, Seed: spec.Seed, StepSeed: m.stepSeed}
-	logits := spec.Arch.Logits(ctx, x, spec.Classes)
-	xent := CrossEntropy(ts.SubScope("xent"), logits, y, spec.Classes)
-	m.stepLoss = op.Mean(ts.SubScope("loss"), xent, op.Const(ts.SubScope("loss_axis"), []int32{0}))
-	m.stepCorrect = op.Sum(ts.SubScope("correct"), Correct(ts.SubScope("hits"), logits, y), op.Const(ts.SubScope("correct_axis"), []int32{0}))
-	total := m.stepLoss
-	if spec.WeightDecay > 0 {
-		total = op.Add(ts.SubScope("total_loss"), m.stepLoss, WeightDecay(ts.SubScope("weight_decay"), m.Vars.Variables(), spec.WeightDecay))
-	}
-	m.lr = m.Vars.Get("learning_rate", State, nil, Filled(nil, 0.01))
-	m.step = Momentum(root.SubScope("sgd"), m.Vars, total, m.lr, spec.Momentum, bnUpdates)
 
 	lrs := root.SubScope("set_learning_rate")
 	m.lrFeed = op.Placeholder(lrs.SubScope("feed"), tf.Float, op.PlaceholderShape(tf.ScalarShape()))
@@ -166,6 +180,39 @@ func (m *Model) build(root *op.Scope) {
 	for _, v := range m.Vars.Variables() {
 		m.initOps = append(m.initOps, v.Init)
 	}
+}
+
+// trainPass adds a training pass under ts on the variables of vs (the model's store or a view of
+// it, see VarStore.After) and the SGD step that follows it, under root's "sgd" (sub-scope of
+// root): the batch at rows indices of the training set, with the randomness of stepSeed. It
+// returns the batch's mean cross-entropy, its number of correct predictions and the step.
+func (m *Model) trainPass(root, ts *op.Scope, vs *VarStore, indices, stepSeed tf.Output) (loss, correct tf.Output, step *tf.Operation) {
+	spec := m.Spec
+	sh, sw, _ := spec.storedShape()
+	x := m.train.gather(ts.SubScope("images"), indices, tf.Float)
+	y := m.trainY.gather(ts.SubScope("labels"), indices, tf.Int32)
+	if spec.Augment.On() {
+		x = randomCrops(ts.SubScope("augment"), x, sh, sw, spec.Height, spec.Width,
+			spec.Augment.RandomCrop, spec.Augment.Flip, stepSeed)
+		x = WhitenImages(ts.SubScope("whiten"), x, spec.Height, spec.Width, spec.Channels)
+	}
+	x = setShape(ts.SubScope("input"), x, spec.Height, spec.Width, spec.Channels)
+	var bnUpdates []*tf.Operation
+	ctx := Ctx{S: ts.SubScope("net"), Vars: vs, Training: true, Updates: &bnUpdates, Seed: spec.Seed, StepSeed: stepSeed}
+	logits := spec.Arch.Logits(ctx, x, spec.Classes)
+	xent := CrossEntropy(ts.SubScope("xent"), logits, y, spec.Classes)
+	loss = op.Mean(ts.SubScope("loss"), xent, op.Const(ts.SubScope("loss_axis"), []int32{0}))
+	correct = op.Sum(ts.SubScope("correct"), Correct(ts.SubScope("hits"), logits, y), op.Const(ts.SubScope("correct_axis"), []int32{0}))
+	total := loss
+	if spec.WeightDecay > 0 {
+		total = op.Add(ts.SubScope("total_loss"), loss, WeightDecay(ts.SubScope("weight_decay"), vs.Variables(), spec.WeightDecay))
+	}
+	lr := vs.Get("learning_rate", State, nil, Filled(nil, 0.01))
+	if m.lr == nil {
+		m.lr = lr
+	}
+	step = Momentum(root.SubScope("sgd"), vs, total, lr, spec.Momentum, bnUpdates)
+	return loss, correct, step
 }
 
 // setShape reshapes x to [-1, h, w, c] so that the layers see static sizes.

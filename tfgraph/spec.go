@@ -33,6 +33,10 @@ type Spec struct {
 	// Timeout bounds every call to the worker of Target (0: RemoteTimeout). TensorFlow's client
 	// waits for a lost worker until it passes: it is how long a killed worker takes to notice.
 	Timeout time.Duration
+	// StepsPerCall, when above 1, adds to the graph that many copies of the training step run
+	// one after the other in one call (see Model.TrainSteps): on a worker every call is a round
+	// trip, so a model whose steps are short loses less of its time to them.
+	StepsPerCall int
 }
 
 // Device says where a model runs: DeviceAuto (a GPU when TensorFlow sees one, else the CPU),

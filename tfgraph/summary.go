@@ -28,9 +28,14 @@ import (
 // Threading: a SummaryWriter is safe for concurrent use; writes are serialized. After Close the
 // writes and Flush return ErrSummaryClosed.
 type SummaryWriter struct {
-	mu   sync.Mutex
-	dir  string
-	sess *tf.Session
+	mu    sync.Mutex
+	dir   string
+	sess  *tf.Session
+	graph *tf.Graph
+	// writer is the writer resource; batches holds, by number of scalars, the ops that write
+	// that many at once (see WriteScalars), added to the graph at their first use.
+	writer  tf.Output
+	batches map[int]scalarBatch
 
 	step, tag, value, image tf.Output
 	scalar, img             *tf.Operation
@@ -88,8 +93,79 @@ func NewSummaryWriter(dir string) (*SummaryWriter, error) {
 		sess.Close()
 		return nil, fmt.Errorf("tfgraph: open summary writer in %s: %w", dir, err)
 	}
-	w.sess = sess
+	w.sess, w.graph, w.writer, w.batches = sess, g, writer, map[int]scalarBatch{}
 	return w, nil
+}
+
+// scalarBatch writes n scalars and flushes, in one call: tags [n] string, values [n] float64.
+type scalarBatch struct {
+	tags, values tf.Output
+	flush        *tf.Operation
+}
+
+// batch returns the ops that write n scalars at once, adding them to the graph the first time:
+// n WriteScalarSummary ops, each after the one before it (so the events keep the order of the
+// tags), then a flush. The session picks up the new ops at its next run. Call with w.mu held.
+func (w *SummaryWriter) batch(n int) (scalarBatch, error) {
+	if b, ok := w.batches[n]; ok {
+		return b, nil
+	}
+	s := op.NewScopeWithGraph(w.graph).SubScope(fmt.Sprintf("scalars_%d", n))
+	b := scalarBatch{
+		tags:   op.Placeholder(s.SubScope("tags"), tf.String, op.PlaceholderShape(tf.MakeShape(int64(n)))),
+		values: op.Placeholder(s.SubScope("values"), tf.Double, op.PlaceholderShape(tf.MakeShape(int64(n)))),
+	}
+	var prev []*tf.Operation
+	for i := range n {
+		ws := s.SubScope(fmt.Sprint(i)).WithControlDependencies(prev...)
+		at := op.Const(ws.SubScope("index"), int32(i))
+		tag := op.GatherV2(ws.SubScope("tag"), b.tags, at, op.Const(ws.SubScope("axis"), int32(0)))
+		v := op.GatherV2(ws.SubScope("value"), b.values, at, op.Const(ws.SubScope("value_axis"), int32(0)))
+		prev = []*tf.Operation{op.WriteScalarSummary(ws.SubScope("write"), w.writer, w.step, tag, v)}
+	}
+	b.flush = addOp(s.SubScope("flush").WithControlDependencies(prev...), "FlushSummaryWriter", []tf.Input{w.writer}, nil)
+	if err := s.Err(); err != nil {
+		return scalarBatch{}, fmt.Errorf("tfgraph: summary graph for %d scalars: %w", n, err)
+	}
+	w.batches[n] = b
+	return b, nil
+}
+
+// WriteScalars writes the scalar summaries values[i] under tags[i] at step and flushes the event
+// file, all in one call to TensorFlow (a run's metrics of an epoch): the events WriteScalar would
+// queue for each, in the same order, then Flush.
+func (w *SummaryWriter) WriteScalars(step int64, tags []string, values []float64) error {
+	if len(tags) != len(values) {
+		return fmt.Errorf("tfgraph: %d summary tags for %d values", len(tags), len(values))
+	}
+	if len(tags) == 0 {
+		return w.Flush()
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.sess == nil {
+		return ErrSummaryClosed
+	}
+	b, err := w.batch(len(tags))
+	if err != nil {
+		return err
+	}
+	st, err := tf.NewTensor(step)
+	if err != nil {
+		return err
+	}
+	tt, err := tf.NewTensor(tags)
+	if err != nil {
+		return err
+	}
+	vt, err := tf.NewTensor(values)
+	if err != nil {
+		return err
+	}
+	if _, err := w.sess.Run(map[tf.Output]*tf.Tensor{w.step: st, b.tags: tt, b.values: vt}, nil, []*tf.Operation{b.flush}); err != nil {
+		return fmt.Errorf("tfgraph: summary scalars %q in %s: %w", tags, w.dir, err)
+	}
+	return nil
 }
 
 // addOp adds an op that graft generates no wrapper for: the summary writer's resource ops are

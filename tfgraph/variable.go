@@ -1,6 +1,7 @@
 package tfgraph
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -81,6 +82,11 @@ type VarStore struct {
 	byName map[string]*Variable
 	list   []*Variable
 	scopes map[string]*op.Scope // one scope per path prefix, so op names follow variable paths
+	// base, when not nil, makes this store a view of base (see After): the same variables,
+	// read again by ops of readScope; reads holds them by path.
+	base      *VarStore
+	readScope *op.Scope
+	reads     map[string]*Variable
 }
 
 // NewVarStore returns a store whose variables live under s; seed is the graph-level seed of every
@@ -89,8 +95,44 @@ func NewVarStore(s *op.Scope, seed int64) *VarStore {
 	return &VarStore{scope: s, seed: seed, byName: map[string]*Variable{}, scopes: map[string]*op.Scope{}}
 }
 
+// After returns a view of vs for another copy of a pass (the steps of TrainSteps): it hands out
+// the same variables (Handle, Init, Name) with Value read again by a new ReadVariableOp under s,
+// which runs only after deps have run, so the copy sees what the ops it follows wrote. Its seed
+// counter starts at seeds (a value of Seeds taken before the pass being copied was built), so the
+// copy's random ops draw the seeds the original's drew. A view creates no variable: every
+// variable it is asked for must exist in vs.
+func (vs *VarStore) After(s *op.Scope, seeds int64, deps ...*tf.Operation) *VarStore {
+	return &VarStore{scope: vs.scope, seed: vs.seed, nseeds: seeds, base: vs,
+		readScope: s.WithControlDependencies(deps...), reads: map[string]*Variable{}}
+}
+
+// Seeds is the number of op-level seeds handed out so far (see After).
+func (vs *VarStore) Seeds() int64 { return vs.nseeds }
+
+// reread returns the view's copy of v: the same variable, with Value read under the view's
+// read scope (once per variable).
+func (vs *VarStore) reread(v *Variable) *Variable {
+	if r, ok := vs.reads[v.Name]; ok {
+		return r
+	}
+	r := *v
+	if vs.readScope.Err() == nil && v.Handle.Op != nil {
+		r.Value = op.ReadVariableOp(vs.readScope.SubScope("read"), v.Handle, tf.Float)
+	}
+	vs.reads[v.Name] = &r
+	return &r
+}
+
 // Get returns the variable at path, creating it with init on first use.
 func (vs *VarStore) Get(path string, kind Kind, shape []int64, init func(s *op.Scope) tf.Output) *Variable {
+	if vs.base != nil {
+		v := vs.base.Lookup(path)
+		if v == nil {
+			vs.readScope.UpdateErr("VarStore.After", fmt.Errorf("tfgraph: variable %q does not exist in the pass being copied", path))
+			return &Variable{Name: path, Kind: kind, Shape: shape}
+		}
+		return vs.reread(v)
+	}
 	if v, ok := vs.byName[path]; ok {
 		return v
 	}
@@ -101,10 +143,27 @@ func (vs *VarStore) Get(path string, kind Kind, shape []int64, init func(s *op.S
 }
 
 // Variables returns every variable in creation order.
-func (vs *VarStore) Variables() []*Variable { return vs.list }
+func (vs *VarStore) Variables() []*Variable {
+	if vs.base != nil {
+		out := make([]*Variable, len(vs.base.list))
+		for i, v := range vs.base.list {
+			out[i] = vs.reread(v)
+		}
+		return out
+	}
+	return vs.list
+}
 
 // Lookup returns the variable at path, or nil.
-func (vs *VarStore) Lookup(path string) *Variable { return vs.byName[path] }
+func (vs *VarStore) Lookup(path string) *Variable {
+	if vs.base != nil {
+		if v := vs.base.Lookup(path); v != nil {
+			return vs.reread(v)
+		}
+		return nil
+	}
+	return vs.byName[path]
+}
 
 // nextSeed returns the op-level seed (seed2) for the next random initializer.
 func (vs *VarStore) nextSeed() int64 {
@@ -116,7 +175,7 @@ func (vs *VarStore) nextSeed() int64 {
 // order they were made.
 func (vs *VarStore) Trainable() []*Variable {
 	var out []*Variable
-	for _, v := range vs.list {
+	for _, v := range vs.Variables() {
 		if v.Kind.Trainable() {
 			out = append(out, v)
 		}

@@ -35,18 +35,29 @@ func groupKey(r Run) string {
 // of one, drawn and tabled as a single run is.
 func GroupRuns(runs []Run) []Group {
 	var groups []Group
-	at := map[string]int{}
-	for _, r := range runs {
-		k := groupKey(r)
-		i, ok := at[k]
-		if !ok {
-			i = len(groups)
-			at[k] = i
+	for i, g := range GroupOf(runs) {
+		if g == len(groups) {
 			groups = append(groups, Group{})
 		}
-		groups[i].Runs = append(groups[i].Runs, r)
+		groups[g].Runs = append(groups[g].Runs, runs[i])
 	}
 	return groups
+}
+
+// GroupOf is the index, in GroupRuns(runs), of the group of each run.
+func GroupOf(runs []Run) []int {
+	out := make([]int, len(runs))
+	at := map[string]int{}
+	for i, r := range runs {
+		k := groupKey(r)
+		g, ok := at[k]
+		if !ok {
+			g = len(at)
+			at[k] = g
+		}
+		out[i] = g
+	}
+	return out
 }
 
 // Spread is the median and range of a number over the seeds of a group, counting only the
