@@ -495,7 +495,7 @@ func (s *session) filterSources() []filterSource {
 	var out []filterSource
 	for _, t := range s.runs {
 		if len(t.filters) > 0 {
-			out = append(out, filterSource{name: t.label(), snaps: t.filters[:len(t.filters):len(t.filters)]})
+			out = append(out, filterSource{name: t.label(), color: t.color, snaps: t.filters[:len(t.filters):len(t.filters)]})
 		}
 	}
 	return out

@@ -58,7 +58,7 @@ func TestTablePanel_Markup(t *testing.T) {
 	s.runs[0].done = true
 	s.runs[1].epochs = []experiments.Metrics{{Epoch: 2, Step: 16, TrainAcc: 0.4, TestAcc: 0.1}}
 	s.runs[1].started = &experiments.Started{}
-	p := newTablePanel()
+	p := newTablePanel(themeStyle)
 	p.show(tableRows(s.runs))
 	assertPanelMarkup(t, "table/two_runs.xml", p.content, fyne.NewSize(840, 300))
 	p.archive()

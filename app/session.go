@@ -40,6 +40,11 @@ type trace struct {
 	dir string
 	// skipped says the experiment was stopped before this run started.
 	skipped bool
+	// color is the run's colour in every view (report.Run.Color), given once by colorTraces
+	// when the experiment is set up or reopened; tag tells reopened runs apart (report.Run.Tag).
+	color    int
+	hasColor bool
+	tag      string
 }
 
 // divergedNote says how a run diverged: its loss became NaN or infinite (the engine's
@@ -78,7 +83,18 @@ func (t *trace) report() report.Run {
 		id = filepath.Base(id)
 	}
 	return report.Run{Config: t.cfg, ID: id, LossStep: t.lossStep, Loss: t.loss, Epochs: t.epochs, FitStep: t.fitStep,
-		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper}
+		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper,
+		Color: t.color, HasColor: t.hasColor, Tag: t.tag}
+}
+
+// colorTraces gives the runs of one experiment their colours (report.SetColors), once, before
+// any of them shows: a run keeps its colour while the others arrive and finish.
+func colorTraces(ts []*trace) {
+	runs := reportRuns(ts)
+	report.SetColors(runs)
+	for i, t := range ts {
+		t.color, t.hasColor = runs[i].Color, true
+	}
 }
 
 func newTrace(i int, cfg experiments.Config) *trace {
@@ -114,6 +130,7 @@ func newSession(p Preset) *session {
 		}
 		s.runs = append(s.runs, t)
 	}
+	colorTraces(s.runs)
 	return s
 }
 

@@ -87,11 +87,14 @@ func tableRows(runs []*trace) []tableRow {
 	return rows
 }
 
-// tablePanel shows the results table with the paper's numbers beside ours.
+// tablePanel shows the results table with the paper's numbers beside ours, each row led by a
+// square in the colour of its runs' curves.
 type tablePanel struct {
-	grid *fyne.Container
-	note *hint
-	rows []tableRow
+	// style gives the colours of the runs' swatches (the plots' palette).
+	style func() report.Style
+	grid  *fyne.Container
+	note  *hint
+	rows  []tableRow
 	// earlier holds the rows of the experiments run before in this session, newest first, so
 	// that running Table 1's presets one by one fills the whole table.
 	earlier []tableRow
@@ -116,8 +119,8 @@ func (p *tablePanel) all() []tableRow {
 	return append(append([]tableRow(nil), p.rows...), p.earlier...)
 }
 
-func newTablePanel() *tablePanel {
-	p := &tablePanel{grid: container.New(columnsLayout{weights: columnWeights})}
+func newTablePanel(style func() report.Style) *tablePanel {
+	p := &tablePanel{style: style, grid: container.New(columnsLayout{weights: columnWeights})}
 	p.note = newHint("Ours are measured on the quick tier's data unless the preset is a paper one; "+
 		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).", true)
 	p.show(nil)
@@ -140,6 +143,10 @@ func (p *tablePanel) show(rows []tableRow) {
 				}
 				l := widget.NewLabel(cell)
 				l.Truncation = fyne.TextTruncateEllipsis
+				if i == 0 { // the run's name, after a square in the colour of its curves
+					objs = append(objs, container.NewBorder(nil, nil, newSwatch(p.style().Color(r.Color)), nil, l))
+					continue
+				}
 				objs = append(objs, l)
 			}
 		}

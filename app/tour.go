@@ -160,7 +160,7 @@ func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
 	t.do(func() {
-		offer = offerCIFARDownload(u.win, u.d, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, func() {})
+		offer = offerCIFARDownload(u.win, u.d, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, nil, func() {})
 	})
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
@@ -173,7 +173,7 @@ func (t *Tour) download() error {
 	var d *downloadDialog
 	t.do(func() {
 		offer.Hide()
-		d = startDownload(u.win, u.d, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
+		d = startDownload(u.win, u.d, data.DefaultDataDir(), staged, u.ctrl.showError, nil, func() {})
 	})
 	if err := t.until("the download dialog shows progress", 10*time.Second, func() bool {
 		return d.bar.Value > 0
