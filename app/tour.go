@@ -88,6 +88,7 @@ func (t *Tour) Run() error {
 			}
 			return t.shot("11-history.png")
 		}, true},
+		{"reopened", t.reopened, true},
 		{"dark theme", func() error {
 			t.do(func() {
 				setTheme(a, themeDark)
@@ -184,7 +185,77 @@ func (t *Tour) download() error {
 		return err
 	}
 	t.do(d.dlg.Hide) // as Cancel does: it cancels the staged transfer
+	return t.downloadCancelled(staged)
+}
+
+// downloadCancelled starts an experiment on CIFAR-10 that is not there as Start does, says yes
+// to the download, and cancels it (the staged transfer): the run strip names the experiment
+// and says it did not start.
+func (t *Tour) downloadCancelled(staged fetchFunc) error {
+	u := t.u
+	dir, err := os.MkdirTemp("", "rethink-tour-cifar")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	p, err := experiments.PresetByID("table1-alexnet-paper")
+	if err != nil {
+		return err
+	}
+	p.Runs = append([]experiments.Config(nil), p.Runs...)
+	for i := range p.Runs {
+		p.Runs[i].DataDir = dir
+	}
+	old, before := ensureCIFAR, u.selected
+	defer func() { ensureCIFAR = old }()
+	ensureCIFAR = staged
+	t.do(func() { u.selected = p; u.startSelected() })
+	if err := t.until("the download is offered", 10*time.Second, func() bool { return u.ctrl.modal != nil }); err != nil {
+		return err
+	}
+	t.do(func() { u.ctrl.modal.onEnter() }) // yes
+	time.Sleep(time.Second)
+	t.do(func() { u.ctrl.modal.d.Hide() }) // Cancel on the download dialog
+	if err := t.until("the strip says the download was cancelled", 10*time.Second, func() bool {
+		return strings.Contains(u.ctrl.runPanel.status.Text, "cancelled")
+	}); err != nil {
+		return err
+	}
+	if err := t.shot("06b-download-cancelled.png"); err != nil {
+		return err
+	}
+	t.do(func() {
+		if u.ctrl.modal != nil {
+			u.ctrl.modal.d.Hide()
+		}
+		u.selected = before
+		u.showSelected()
+	})
 	return nil
+}
+
+// reopened opens two runs of different names from the history, compared: the strip names
+// them, and each is drawn in the colour it had when it ran.
+func (t *Tour) reopened() error {
+	u := t.u
+	var recs []experiments.RunRecord
+	t.do(func() {
+		for _, r := range u.history.recs {
+			if len(recs) == 0 || r.Config.Name != recs[0].Config.Name && r.Config.Preset == recs[0].Config.Preset {
+				recs = append(recs, r)
+			}
+			if len(recs) == 2 {
+				break
+			}
+		}
+		u.openRuns(recs)
+	})
+	if err := t.until("the reopened runs show", 20*time.Second, func() bool {
+		return strings.HasPrefix(u.ctrl.runPanel.status.Text, "reopened")
+	}); err != nil {
+		return err
+	}
+	return t.shot("11b-reopened.png")
 }
 
 // figure1a runs the quick Figure 1a preset: the curves mid-run (third of five runs), then the
