@@ -229,7 +229,7 @@ func TestRunStrip_FollowsReopenAndDownload(t *testing.T) {
 		if u.ctrl.modal == nil || u.ctrl.modal.onEnter == nil {
 			t.Fatal("no download offered")
 		}
-		u.ctrl.modal.onEnter() // Enter: yes, download
+		u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter: yes, download
 		if s := rp.status.Text; s != c.want || rp.bar.Value != 0 {
 			t.Errorf("download ending with %v: status %q, bar %.2f; want %q and an empty bar", c.err, s, rp.bar.Value, c.want)
 		}

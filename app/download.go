@@ -62,7 +62,12 @@ func offerCIFARDownload(w fyne.Window, dp *deps, present func(dialog.Dialog, fun
 			onCancel()
 		}
 	}
+	started := false // Enter starts the download, then hides the question (which answers no)
 	start := func() {
+		if started {
+			return
+		}
+		started = true
 		startDownload(w, dp, dir, ensureCIFAR, onErr, func() {
 			cancelled()
 			present(dialog.NewInformation("Download cancelled",
@@ -72,7 +77,7 @@ func offerCIFARDownload(w fyne.Window, dp *deps, present func(dialog.Dialog, fun
 	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
 			start()
-		} else {
+		} else if !started {
 			cancelled()
 		}
 	}, w)
