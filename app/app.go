@@ -156,11 +156,12 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 }
 
 // showSelected names the selected experiment in the run strip and, while nothing runs, says
-// what it is on the strip's second line (its tier, expected time and runs).
+// what it is on the strip's second line (its tier, expected time and runs), with the idle
+// hint and an empty bar: nothing the strip said of another experiment stays under its name.
 func (u *ui) showSelected() {
 	u.ctrl.runPanel.experiment.SetText(u.selected.Title)
 	if !u.ctrl.running {
-		u.ctrl.runPanel.info.SetText(presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir)
+		u.ctrl.runPanel.showProgress(progressView{text: idleHint, info: presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir})
 	}
 }
 
