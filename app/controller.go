@@ -430,17 +430,17 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 		}
 	}
 	var eta time.Duration
-	toFit := false
+	early := "" // what ends the run before its step cap: "fit", "a loss of 0.01"
 	if t := s.run(s.cur); t != nil {
-		p.frac, eta, toFit = stepsProgress(t, e, prev)
+		p.frac, eta, early = stepsProgress(t, e, prev)
 	}
 	etaText := "–"
 	if eta > 0 {
 		etaText = eta.Round(time.Second).String()
 	}
 	steps := fmt.Sprintf("step %d/%d", e.Step, e.TotalSteps)
-	if toFit {
-		steps = fmt.Sprintf("step %d (stops at fit; at most %d)", e.Step, e.TotalSteps)
+	if early != "" {
+		steps = fmt.Sprintf("step %d (stops at %s; at most %d)", e.Step, early, e.TotalSteps)
 		etaText = "~" + etaText
 	}
 	p.text = fmt.Sprintf("%s · %s · epoch %d · loss %.3f · ETA %s · %.0f img/s",
