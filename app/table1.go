@@ -46,8 +46,9 @@ type table1Line struct {
 }
 
 // table1Weights are the relative widths of its columns: row, paper train, paper test, ours
-// train, ours test, runs, and the run button.
-var table1Weights = []float32{2.6, 1.15, 1.15, 1.6, 1.6, 1.1, 0.6}
+// train, ours test, runs, and the run button: the row's name gets the most, so that the longest
+// ("Inception, random crop, weight decay") is whole in a 1280-pixel window.
+var table1Weights = []float32{3.3, 1.0, 1.0, 1.5, 1.5, 1.0, 0.5}
 
 func newTable1Panel(all []Preset, state func(Preset) string, onRun func([]Preset)) *table1Panel {
 	p := &table1Panel{results: map[string]map[string]result{}, state: state, onRun: onRun}
