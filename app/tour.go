@@ -167,10 +167,17 @@ func (t *Tour) download() error {
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
 	}
+	// A transfer that reports the same progress every second (so that the stall watchdog, which
+	// a slow shot on a busy machine can outlast, never fires) until it is cancelled.
 	staged := func(ctx context.Context, dir string, progress func(data.Progress)) error {
-		progress(data.Progress{Done: 61_400_000, Total: 170_498_071, BytesPerSec: 4_800_000, ETA: 19 * time.Second})
-		<-ctx.Done()
-		return ctx.Err()
+		for {
+			progress(data.Progress{Done: 61_400_000, Total: 170_498_071, BytesPerSec: 4_800_000, ETA: 19 * time.Second})
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Second):
+			}
+		}
 	}
 	var d *downloadDialog
 	t.do(func() {
