@@ -26,8 +26,13 @@ var shownHeader = []string{"run", "model", "status", "train %", "test %", "paper
 var columnWeights = []float32{2.4, 1.6, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.3}
 
 // columnsLayout lays objects out in rows of len(weights) cells, each column as wide as its
-// weight's share of the width, each row as high as its tallest cell.
-type columnsLayout struct{ weights []float32 }
+// weight's share of the width, each row as high as its tallest cell. With firstTakesRest, the
+// weights are pixels: every column but the first is as wide as its weight and the first takes
+// the rest, when that is at least its own weight; narrower, all share the width by weight.
+type columnsLayout struct {
+	weights        []float32
+	firstTakesRest bool
+}
 
 func (l columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
 	n := len(l.weights)
@@ -50,11 +55,26 @@ func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(l.weights))*40, h)
 }
 
-func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// widths is the width of each column in a layout width wide.
+func (l columnsLayout) widths(width float32) []float32 {
 	var total float32
 	for _, w := range l.weights {
 		total += w
 	}
+	out := make([]float32, len(l.weights))
+	if rest := width - (total - l.weights[0]); l.firstTakesRest && rest >= l.weights[0] {
+		copy(out, l.weights)
+		out[0] = rest
+		return out
+	}
+	for i, w := range l.weights {
+		out[i] = width * w / total
+	}
+	return out
+}
+
+func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	widths := l.widths(size.Width)
 	var y float32
 	for _, row := range l.rows(objs) {
 		var rh float32
@@ -63,7 +83,7 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		}
 		var x float32
 		for i, o := range row {
-			w := size.Width * l.weights[i] / total
+			w := widths[i]
 			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(w, rh))
 			x += w
