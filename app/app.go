@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -79,8 +80,9 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	c.runPanel.where.SetText(workersLabel(u.workers))
 	c.runPanel.where.OnTapped = u.showWorkers
 	c.curves = newCurvesPanel(d, func() report.Style { return u.style }, u.export)
-	c.table = newTablePanel()
-	c.filters = newFiltersPanel()
+	style := func() report.Style { return u.style }
+	c.table = newTablePanel(style)
+	c.filters = newFiltersPanel(style)
 	c.onStart = func() { u.table1.refresh() }
 	c.onDone = func() {
 		if c.sess != nil {
@@ -109,7 +111,7 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	}
 	u.custom.name.onEscape, u.custom.dataDir.onEscape = u.escape, u.escape
 	u.data = newDataView()
-	u.history = newHistoryPanel(resultsDir, u.reloadHistory, u.openRuns)
+	u.history = newHistoryPanel(resultsDir, style, u.reloadHistory, u.openRuns)
 
 	u.about = widget.NewRichText()
 	u.about.Wrapping = fyne.TextWrapWord
@@ -149,6 +151,9 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 		a.Settings().AddListener(func(fyne.Settings) {
 			u.style = themeStyle()
 			c.curves.restyle()
+			c.table.show(c.table.rows) // the runs' swatches
+			c.filters.redraw()
+			u.history.list.Refresh()
 		})
 	}
 	u.reloadHistory()
@@ -156,11 +161,12 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 }
 
 // showSelected names the selected experiment in the run strip and, while nothing runs, says
-// what it is on the strip's second line (its tier, expected time and runs).
+// what it is on the strip's second line (its tier, expected time and runs), with the idle
+// hint and an empty bar: nothing the strip said of another experiment stays under its name.
 func (u *ui) showSelected() {
 	u.ctrl.runPanel.experiment.SetText(u.selected.Title)
 	if !u.ctrl.running {
-		u.ctrl.runPanel.info.SetText(presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir)
+		u.ctrl.runPanel.showProgress(progressView{text: idleHint, info: presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir})
 	}
 }
 
@@ -210,17 +216,31 @@ func (u *ui) start(checkData bool) {
 	}
 	p := u.selected
 	if dir, missing := missingCIFAR(p.Runs); checkData && missing && u.win != nil {
+		// The strip names this experiment and says where it stands: not the end of the last one.
+		u.showSelected()
+		u.notStarted("waiting for CIFAR-10, which is not in " + dir)
 		failed := func(err error) {
-			u.ctrl.runPanel.status.SetText("not started: CIFAR-10 could not be downloaded")
+			u.notStarted("not started: CIFAR-10 could not be downloaded")
 			u.ctrl.showError(err)
 		}
-		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, failed, func() { u.start(false) })
+		cancelled := func() { u.notStarted("not started: the CIFAR-10 download was cancelled") }
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, failed, cancelled, func() { u.start(false) })
 		return
 	}
 	u.showSelected()
 	u.setAbout(p.Description, p.PaperNote, p.Departures())
 	u.views.Select(viewOf(p.Runs).tab(u, p))
 	u.ctrl.Start(p)
+}
+
+// notStarted says in the run strip why the selected experiment has not started, with an empty
+// bar (what the strip said of the last experiment, "finished" or its runs, is gone). It does
+// nothing while an experiment runs.
+func (u *ui) notStarted(why string) {
+	if u.ctrl.running {
+		return
+	}
+	u.ctrl.runPanel.showProgress(progressView{text: why, info: presetMeta(u.selected) + " · results go to " + u.ctrl.resultsDir})
 }
 
 // presetState is "running" or "queued" for a preset that is, else "".
@@ -293,7 +313,7 @@ func (u *ui) startCustom(cfg experiments.Config) {
 // CIFAR-10 that is not there yet is offered for download first.
 func (u *ui) showData(cfg experiments.Config) {
 	if dir, missing := missingCIFAR([]experiments.Config{cfg}); missing && u.win != nil {
-		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, func() { u.loadData(cfg, true) })
+		offerCIFARDownload(u.win, u.d, u.ctrl.present, dir, u.ctrl.showError, nil, func() { u.loadData(cfg, true) })
 		return
 	}
 	u.loadData(cfg, true)
@@ -333,7 +353,11 @@ func (u *ui) reloadHistory() {
 	})
 }
 
-// openRuns shows stored runs as one experiment, overlaid, when no experiment is running.
+// openRuns shows stored runs as one experiment, overlaid, when no experiment is running: the
+// runs in the order they ran (the history lists the newest first), each in the colour it had
+// when it ran (report.SetColors; runs of one preset's group compared with each other, told
+// apart by the time they ran, take free colours after the first), and the run strip names
+// them instead of the experiment shown before.
 func (u *ui) openRuns(recs []experiments.RunRecord) {
 	if u.ctrl.running || len(recs) == 0 {
 		if u.ctrl.running {
@@ -341,22 +365,45 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 		}
 		return
 	}
+	recs = slices.Clone(recs)
+	slices.SortStableFunc(recs, func(a, b experiments.RunRecord) int {
+		return strings.Compare(filepath.Base(a.Dir), filepath.Base(b.Dir)) // folders start with the time they ran
+	})
 	u.d.background(func() {
-		s := &session{title: fmt.Sprintf("%d runs from the history", len(recs))}
-		names := map[string]int{}
+		s := &session{title: reopenedTitle(recs)}
 		var problems []string
+		done := 0
 		for i, r := range recs {
 			snaps, err := experiments.ReadFilterSnapshots(r.Dir)
 			if err != nil { // the curves and the table are still worth showing: say what is missing
 				problems = append(problems, fmt.Sprintf("the filters of %s could not be read (%v)", filepath.Base(r.Dir), err))
 			}
 			t := recordTrace(i, r, snaps)
-			if names[t.label()]++; names[t.label()] > 1 || len(recs) > 1 {
-				t.cfg.Name = fmt.Sprintf("%s @%s", t.label(), runTime(r.Dir))
+			if len(recs) > 1 {
+				t.tag = runTime(r.Dir)
+			}
+			if r.Summary.Status == experiments.StatusDone {
+				done++
 			}
 			s.runs = append(s.runs, t)
 		}
-		v := view{plots: s.renderPlots(), table: tableRows(s.runs), filters: s.filterSources(), fresh: true}
+		colorTraces(s.runs)
+		dirs := make([]string, len(recs))
+		for i, r := range recs {
+			dirs[i] = filepath.Base(r.Dir)
+		}
+		status := "reopened"
+		if len(recs) > 1 {
+			status = fmt.Sprintf("reopened: %d of %d runs finished", done, len(recs))
+		} else if st := recs[0].Summary.Status; st != "" && st != experiments.StatusDone {
+			status = "reopened: the run " + string(st)
+		}
+		if len(problems) > 0 {
+			status += ", but " + strings.Join(problems, "; ")
+		}
+		// The bar says how many of the runs finished, not how far the last experiment got.
+		prog := &progressView{frac: float64(done) / float64(len(recs)), text: status, info: "from " + strings.Join(dirs, ", ")}
+		v := view{plots: s.renderPlots(), table: tableRows(s.runs), filters: s.filterSources(), progress: prog, fresh: true}
 		fyne.Do(func() {
 			if u.ctrl.running {
 				return
@@ -364,19 +411,24 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 			u.ctrl.sess = s
 			u.ctrl.show(v)
 			u.ctrl.runPanel.experiment.SetText(s.title)
-			u.ctrl.runPanel.status.SetText("reopened")
-			dirs := make([]string, len(recs))
-			for i, r := range recs {
-				dirs[i] = filepath.Base(r.Dir)
-			}
-			u.ctrl.runPanel.info.SetText("from " + strings.Join(dirs, ", "))
-			if len(problems) > 0 {
-				u.ctrl.runPanel.status.SetText("reopened, but " + strings.Join(problems, "; "))
-			}
 			u.setAbout("Reopened from "+u.history.root, "", "")
 			u.views.Select(u.curvesTab)
 		})
 	})
+}
+
+// reopenedTitle names reopened runs in the run strip: one run by its preset's title and its
+// name ("Figure 1a (quick) · random labels"), several by their number.
+func reopenedTitle(recs []experiments.RunRecord) string {
+	if len(recs) > 1 {
+		return fmt.Sprintf("%d runs from the history", len(recs))
+	}
+	r := recs[0]
+	name := report.FromRecord(r).Label()
+	if p, err := experiments.PresetByID(r.Config.Preset); err == nil && p.Title != "" {
+		return p.Title + " · " + name
+	}
+	return name
 }
 
 // runTime is the time of day a run folder was made ("04:40:09" from

@@ -326,7 +326,7 @@ func TestDownload_OfferedForMissingCIFAR(t *testing.T) {
 		return nil
 	}
 	done := false
-	startDownload(w, u.d, cfg.DataDir, fetch, func(err error) { t.Error(err) }, func() { done = true })
+	startDownload(w, u.d, cfg.DataDir, fetch, func(err error) { t.Error(err) }, nil, func() { done = true })
 	if !done || len(got) != 1 {
 		t.Errorf("download: then called %v, progress %v", done, got)
 	}
@@ -387,7 +387,7 @@ func TestHistory_OpenAndCompare(t *testing.T) {
 	u.history.updateButtons()
 	test.Tap(u.history.open)
 	rows := u.ctrl.table.rows
-	if len(rows) != 2 || rows[0].Test != "45.00" || rows[1].FitStep != "20" || rows[0].Run != "random labels @04:40:01" {
+	if len(rows) != 2 || rows[0].Test != "45.00" || rows[1].FitStep != "20" || rows[0].Run != "true labels @04:40:00" { // in the order they ran
 		t.Errorf("reopened table: got %+v", rows)
 	}
 	// The smallest window looked at is 1024x640, of which the menu bar takes about 30 px.
@@ -411,7 +411,7 @@ func BenchmarkController_Show(b *testing.B) {
 	test.NewTempApp(b)
 	d := testDeps()
 	d.maxPlot = report.DefaultSize
-	c := &controller{runPanel: newRunPanel(nil, nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(), filters: newFiltersPanel()}
+	c := &controller{runPanel: newRunPanel(nil, nil, nil, nil), curves: newCurvesPanel(d, themeStyle, nil), table: newTablePanel(themeStyle), filters: newFiltersPanel(themeStyle)}
 	w := test.NewWindow(container.NewVBox(c.runPanel.content, c.curves.content, c.table.content))
 	defer w.Close()
 	p := testPreset()

@@ -504,17 +504,17 @@ func (s *session) stepProgress(e experiments.StepProgress) *progressView {
 		}
 	}
 	var eta time.Duration
-	toFit := false
+	early := "" // what ends the run before its step cap: "fit", "a loss of 0.01"
 	if t := s.run(s.cur); t != nil {
-		p.frac, eta, toFit = stepsProgress(t, e, prev)
+		p.frac, eta, early = stepsProgress(t, e, prev)
 	}
 	etaText := "–"
 	if eta > 0 {
 		etaText = eta.Round(time.Second).String()
 	}
 	steps := fmt.Sprintf("step %d/%d", e.Step, e.TotalSteps)
-	if toFit {
-		steps = fmt.Sprintf("step %d (stops at fit; at most %d)", e.Step, e.TotalSteps)
+	if early != "" {
+		steps = fmt.Sprintf("step %d (stops at %s; at most %d)", e.Step, early, e.TotalSteps)
 		etaText = "~" + etaText
 	}
 	if t := s.run(s.cur); t != nil {
@@ -571,7 +571,7 @@ func (s *session) filterSources() []filterSource {
 	var out []filterSource
 	for _, t := range s.runs {
 		if len(t.filters) > 0 {
-			out = append(out, filterSource{name: t.label(), snaps: t.filters[:len(t.filters):len(t.filters)]})
+			out = append(out, filterSource{name: t.label(), color: t.color, snaps: t.filters[:len(t.filters):len(t.filters)]})
 		}
 	}
 	return out

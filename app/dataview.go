@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -76,14 +77,16 @@ func loadThumbs(ctx context.Context, cfg experiments.Config) (string, []thumb, e
 		l, o := shown.Shown.Labels[i], orig.Shown.Labels[i]
 		out[i] = thumb{img: toImage(shown.Shown, i), label: name(names, l), origLabel: name(names, o), changed: l != o}
 	}
-	mode := string(cfg.Randomization.Mode)
+	mode := cfg.Randomization.Mode
 	if mode == "" {
-		mode = string(data.TrueLabels)
+		mode = data.TrueLabels
 	}
-	if cfg.Randomization.Mode == data.PartialLabels {
-		mode += fmt.Sprintf(" (p = %.2g)", cfg.Randomization.P)
+	what := modeName(mode) // in words, not its id
+	if mode == data.PartialLabels {
+		what = fmt.Sprintf("corrupted labels, p = %.2g", cfg.Randomization.P)
 	}
-	title := fmt.Sprintf("%s, %s: the first %d of %d training images", cfg.Dataset, mode, n, shown.Shown.N)
+	set, _, _ := strings.Cut(experiments.DatasetTitle(cfg), " (") // "MNIST", "CIFAR-10"
+	title := fmt.Sprintf("%s, %s: first %d of %d training images", set, what, n, shown.Shown.N)
 	if shown.FlipRate > 0 || cfg.Randomization.Mode == data.PartialLabels || cfg.Randomization.Mode == data.RandomLabels {
 		title += fmt.Sprintf(" · labels changed: %.1f%%", 100*shown.FlipRate)
 	}

@@ -47,25 +47,38 @@ type downloadDialog struct {
 	bar    *widget.ProgressBar
 	status *widget.Label
 	dlg    dialog.Dialog
-	// cancelled is set when the user cancelled; onCancelled, when set, hears it.
-	cancelled   bool
-	onCancelled func()
+	// cancelled is set when the user cancelled.
+	cancelled bool
 }
 
 // offerCIFARDownload asks whether to download CIFAR-10 into dir and, on yes, starts it with
-// ensureCIFAR. It returns the question's dialog, already shown. Call it on the UI goroutine.
-func offerCIFARDownload(w fyne.Window, dp *deps, present func(dialog.Dialog, func()), dir string, onErr func(error), then func()) dialog.Dialog {
+// ensureCIFAR: then runs once the files are in place, onErr hears a failure, and onCancel
+// (when not nil) hears the user say no or cancel the download. It returns the question's
+// dialog, already shown. Call it on the UI goroutine.
+func offerCIFARDownload(w fyne.Window, dp *deps, present func(dialog.Dialog, func()), dir string, onErr func(error), onCancel, then func()) dialog.Dialog {
 	msg := fmt.Sprintf("This experiment uses CIFAR-10, which is not in\n%s.\n\nDownload it now (about 170 MB, resumable)?", dir)
+	cancelled := func() {
+		if onCancel != nil {
+			onCancel()
+		}
+	}
+	started := false // Enter starts the download, then hides the question (which answers no)
 	start := func() {
-		dd := startDownload(w, dp, dir, ensureCIFAR, onErr, then)
-		dd.onCancelled = func() {
+		if started {
+			return
+		}
+		started = true
+		startDownload(w, dp, dir, ensureCIFAR, onErr, func() {
+			cancelled()
 			present(dialog.NewInformation("Download cancelled",
 				"What was downloaded so far is kept in\n"+dir+"\nand the next download resumes from it.", w), nil)
-		}
+		}, then)
 	}
 	d := dialog.NewConfirm("Download CIFAR-10?", msg, func(ok bool) {
 		if ok {
 			start()
+		} else if !started {
+			cancelled()
 		}
 	}, w)
 	present(d, start)
@@ -98,9 +111,10 @@ func explainDownload(err error) error {
 }
 
 // startDownload shows the download dialog and runs fetch on a goroutine (through
-// dp.background); Cancel (closing the dialog) cancels it and says what was kept; a transfer
-// that stalls for dp.downloadStall is given up. It returns the dialog. Call it on the UI goroutine.
-func startDownload(w fyne.Window, dp *deps, dir string, fetch fetchFunc, onErr func(error), then func()) *downloadDialog {
+// dp.background); Cancel (closing the dialog) cancels it and calls onCancelled (when not nil);
+// a transfer that stalls for dp.downloadStall is given up and onErr hears why; then runs once
+// the files are in place. It returns the dialog. Call it on the UI goroutine.
+func startDownload(w fyne.Window, dp *deps, dir string, fetch fetchFunc, onErr func(error), onCancelled, then func()) *downloadDialog {
 	ctx, cancel := context.WithCancel(context.Background())
 	var mu sync.Mutex
 	stalled := false
@@ -134,8 +148,8 @@ func startDownload(w fyne.Window, dp *deps, dir string, fetch fetchFunc, onErr f
 			switch {
 			case errors.Is(err, context.Canceled):
 				d.cancelled = true
-				if d.onCancelled != nil {
-					d.onCancelled()
+				if onCancelled != nil {
+					onCancelled()
 				}
 			case err != nil:
 				onErr(explainDownload(err))

@@ -20,7 +20,7 @@ func TestDownload_OfflineAndStalled(t *testing.T) {
 	offline := func(ctx context.Context, dir string, progress func(data.Progress)) error {
 		return fmt.Errorf("get: %w", &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Name: "www.cs.toronto.edu", Err: "no such host", IsNotFound: true}})
 	}
-	startDownload(w, u.d, t.TempDir(), offline, onErr, func() { t.Error("then called after a failure") })
+	startDownload(w, u.d, t.TempDir(), offline, onErr, nil, func() { t.Error("then called after a failure") })
 	u.d.downloadStall = 50 * time.Millisecond
 	silent := func(ctx context.Context, dir string, progress func(data.Progress)) error {
 		select {
@@ -30,7 +30,7 @@ func TestDownload_OfflineAndStalled(t *testing.T) {
 			return nil
 		}
 	}
-	startDownload(w, u.d, t.TempDir(), silent, onErr, func() { t.Error("then called after a stall") })
+	startDownload(w, u.d, t.TempDir(), silent, onErr, nil, func() { t.Error("then called after a stall") })
 	if len(got) != 2 {
 		t.Fatalf("errors: %q, want two", got)
 	}

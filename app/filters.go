@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image"
+	"image/color"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -10,11 +11,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"rethink/experiments"
+	"rethink/experiments/report"
 )
 
 // filterSource is one run's first-layer snapshots, oldest first.
 type filterSource struct {
-	name  string
+	name string
+	// color is the run's colour (report.Run.Color), shown beside its name.
+	color int
 	snaps []experiments.FiltersReady
 }
 
@@ -33,8 +37,12 @@ func filterScale(f experiments.FiltersReady) int {
 // labels) and a slider that scrubs through their snapshots; at its right end it follows the
 // run live.
 type filtersPanel struct {
-	sources  []filterSource
-	pick     [2]*widget.Select
+	// style gives the colours of the runs' swatches (the plots' palette).
+	style   func() report.Style
+	sources []filterSource
+	pick    [2]*widget.Select
+	// swatch shows the colour of each side's run, as in the curves and the table.
+	swatch   [2]*fyne.Container
 	img      [2]*canvas.Image
 	caption  [2]*widget.Label
 	slider   *widget.Slider
@@ -45,8 +53,8 @@ type filtersPanel struct {
 	content fyne.CanvasObject
 }
 
-func newFiltersPanel() *filtersPanel {
-	p := &filtersPanel{live: true}
+func newFiltersPanel(style func() report.Style) *filtersPanel {
+	p := &filtersPanel{style: style, live: true}
 	sides := make([]fyne.CanvasObject, 2)
 	for i := range 2 {
 		p.pick[i] = widget.NewSelect(nil, func(string) { p.chosen[i] = true; p.redraw() })
@@ -58,7 +66,10 @@ func newFiltersPanel() *filtersPanel {
 		p.caption[i] = widget.NewLabel("")
 		p.caption[i].Alignment = fyne.TextAlignCenter
 		p.caption[i].Truncation = fyne.TextTruncateEllipsis
-		sides[i] = container.NewBorder(p.pick[i], p.caption[i], nil, nil, p.img[i])
+		p.swatch[i] = newSwatch(color.Transparent)
+		p.swatch[i].Hide()
+		top := container.NewBorder(nil, nil, p.swatch[i], nil, p.pick[i])
+		sides[i] = container.NewBorder(top, p.caption[i], nil, nil, p.img[i])
 	}
 	p.slider = widget.NewSlider(0, 1)
 	p.slider.Step = 1
@@ -119,6 +130,7 @@ func (p *filtersPanel) reset() {
 		p.img[i].Image = blank(8, 8)
 		p.img[i].Refresh()
 		p.caption[i].SetText("")
+		setSwatch(p.swatch[i], nil, false)
 	}
 	p.chosen = [2]bool{} // after clearing: a cleared pick calls its OnChanged, which sets them
 	p.slider.Max, p.slider.Value = 0, 0
@@ -142,8 +154,10 @@ func (p *filtersPanel) redraw() {
 		s := p.source(p.pick[i].Selected)
 		if s == nil || len(s.snaps) == 0 {
 			p.caption[i].SetText("")
+			setSwatch(p.swatch[i], nil, false)
 			continue
 		}
+		setSwatch(p.swatch[i], p.style().Color(s.color), true)
 		snap := s.snaps[min(at, len(s.snaps)-1)]
 		if img := experiments.FilterMosaic(snap, filterScale(snap)); img != nil {
 			p.img[i].Image = img

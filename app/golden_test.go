@@ -58,7 +58,7 @@ func TestTablePanel_Markup(t *testing.T) {
 	s.runs[0].done = true
 	s.runs[1].epochs = []experiments.Metrics{{Epoch: 2, Step: 16, TrainAcc: 0.4, TestAcc: 0.1}}
 	s.runs[1].started = &experiments.Started{}
-	p := newTablePanel()
+	p := newTablePanel(themeStyle)
 	p.show(tableRows(s.runs))
 	assertPanelMarkup(t, "table/two_runs.xml", p.content, fyne.NewSize(840, 300))
 	p.archive()
@@ -98,7 +98,7 @@ func TestDataView_Markup(t *testing.T) {
 		}
 		return img
 	}
-	d.show("mnist, partial-labels (p = 0.5): the first 3 of 1000 training images · labels changed: 44.6%", []thumb{
+	d.show("MNIST, corrupted labels, p = 0.5: first 3 of 1000 training images · labels changed: 44.6%", []thumb{
 		{img: square(0), label: "5"},
 		{img: square(128), label: "7", changed: true, origLabel: "1"},
 		{img: square(255), label: "4"},

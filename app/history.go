@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"image/color"
 	"path/filepath"
 	"slices"
 
@@ -36,8 +37,12 @@ func readHistory(root string) ([]experiments.RunRecord, error) {
 // historyPanel lists earlier runs from the results folder; they can be reopened (curves, table
 // and filters as if they had just run) and compared with each other.
 type historyPanel struct {
-	root    string
-	recs    []experiments.RunRecord
+	root string
+	recs []experiments.RunRecord
+	// colors are the runs' colours (report.ColorsOf: each run's colour in its preset, the one
+	// it had when it ran and has when reopened alone); style gives them on screen.
+	colors  []int
+	style   func() report.Style
 	chosen  map[int]bool
 	list    *widget.List
 	status  *hint
@@ -46,20 +51,22 @@ type historyPanel struct {
 	content fyne.CanvasObject
 }
 
-func newHistoryPanel(root string, onRefresh func(), onOpen func([]experiments.RunRecord)) *historyPanel {
-	h := &historyPanel{root: root, chosen: map[int]bool{}}
+func newHistoryPanel(root string, style func() report.Style, onRefresh func(), onOpen func([]experiments.RunRecord)) *historyPanel {
+	h := &historyPanel{root: root, style: style, chosen: map[int]bool{}}
 	h.list = widget.NewList(
 		func() int { return len(h.recs) },
 		func() fyne.CanvasObject {
 			c := widget.NewCheck("", nil)
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, c, nil, l)
+			return container.NewBorder(nil, nil, container.NewHBox(c, newSwatch(color.Transparent)), nil, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			l := row.Objects[0].(*widget.Label)
-			c := row.Objects[1].(*widget.Check)
+			left := row.Objects[1].(*fyne.Container)
+			c := left.Objects[0].(*widget.Check)
+			setSwatch(left.Objects[1].(*fyne.Container), h.style().Color(h.colors[id]), true)
 			r := h.recs[id]
 			l.SetText(historyLine(r))
 			c.OnChanged = nil
@@ -118,6 +125,10 @@ func (h *historyPanel) updateButtons() {
 // show replaces the list (UI goroutine).
 func (h *historyPanel) show(recs []experiments.RunRecord, err error) {
 	h.recs = recs
+	h.colors = make([]int, len(recs))
+	for i, r := range recs {
+		h.colors[i] = report.ColorsOf([]experiments.Config{r.Config})[0]
+	}
 	h.chosen = map[int]bool{}
 	h.updateButtons()
 	h.list.Refresh()

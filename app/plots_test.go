@@ -115,7 +115,34 @@ func TestProgress_TowardTheFitAndKeptAfterStop(t *testing.T) {
 	}
 }
 
-// In the light theme unchecked boxes and radios are outlined darkly enough to be seen.
+// A run that goes on to a training loss (Figure 1a's zero loss) shows progress toward that
+// loss, extrapolated from its epochs, not toward its step cap.
+func TestProgress_TowardTheStopLoss(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	c := u.ctrl
+	p := testPreset()
+	for i := range p.Runs {
+		p.Runs[i].StopAfterFit, p.Runs[i].StopLoss, p.Runs[i].Batch = -1, 0.01, 100
+	}
+	c.sess = newSession(p)
+	c.show(c.prepare(runBegin{Started: experiments.Started{Config: p.Runs[0]}, index: 0}))
+	c.show(c.prepare(experiments.Started{Config: p.Runs[0], StepsPerEpoch: 10, TotalSteps: 12000}))
+	// The loss halves every 10 steps: from 0.5 at step 20 it reaches 0.01 after 10*log2(50) =
+	// 56.4 more steps, checked at the end of the epoch: step 80.
+	for e, loss := range []float64{1, 0.5} {
+		c.show(c.prepare(experiments.EpochDone{Metrics: experiments.Metrics{Epoch: e + 1, Step: 10 * (e + 1), TrainLoss: loss, TrainAcc: 0.5}}))
+	}
+	c.show(c.prepare(experiments.StepProgress{Step: 40, Epoch: 5, TotalSteps: 12000, Loss: 0.2, ImagesPerSec: 1000, ETA: time.Hour}))
+	if got := c.runPanel.bar.Value; got != 0.5 {
+		t.Errorf("bar at step 40 of an expected 80: got %g, want 0.5 (not 40/12000)", got)
+	}
+	if s := c.runPanel.status.Text; !strings.Contains(s, "stops at a loss of 0.01; at most 12000") || !strings.Contains(s, "ETA ~4s") {
+		t.Errorf("status %q: want the stop at the loss and its ETA (40 steps of 100 images at 1000 img/s: ~4s)", s)
+	}
+}
+
+// In the light theme unchecked boxes and radios are outlined darkly enough to be seen, and in
+// the dark theme lightly enough.
 func TestTheme_LightOutlinesVisible(t *testing.T) {
 	a := test.NewTempApp(t)
 	setTheme(a, themeLight)
@@ -123,5 +150,11 @@ func TestTheme_LightOutlinesVisible(t *testing.T) {
 	bg, border := th.Color("background", 0), th.Color("inputBorder", 0)
 	if d := luminance(bg) - luminance(border); d < 0.3 {
 		t.Errorf("light theme: outline %v on background %v differs by %.2f in brightness, want at least 0.3", border, bg, d)
+	}
+	setTheme(a, themeDark)
+	th = a.Settings().Theme()
+	bg, border = th.Color("background", 0), th.Color("inputBorder", 0)
+	if d := luminance(border) - luminance(bg); d < 0.3 {
+		t.Errorf("dark theme: outline %v on background %v differs by %.2f in brightness, want at least 0.3", border, bg, d)
 	}
 }

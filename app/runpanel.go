@@ -37,6 +37,9 @@ type runPanel struct {
 	run, of int
 }
 
+// idleHint is the run strip's status before anything ran.
+const idleHint = "Pick a preset on the left, or press Start (Ctrl+Enter); Ctrl+Space pauses, Esc stops."
+
 func newRunPanel(onStart, onPause, onStop, onClearQueue func()) *runPanel {
 	p := &runPanel{
 		start:      widget.NewButtonWithIcon("Start", theme.MediaPlayIcon(), onStart),
@@ -44,7 +47,7 @@ func newRunPanel(onStart, onPause, onStop, onClearQueue func()) *runPanel {
 		stop:       widget.NewButtonWithIcon("Stop", theme.MediaStopIcon(), onStop),
 		bar:        widget.NewProgressBar(),
 		busy:       widget.NewProgressBarInfinite(),
-		status:     widget.NewLabel("Pick a preset on the left, or press Start (Ctrl+Enter); Ctrl+Space pauses, Esc stops."),
+		status:     widget.NewLabel(idleHint),
 		info:       widget.NewLabel(""),
 		experiment: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		where:      widget.NewButtonWithIcon(workersLabel(nil), theme.ComputerIcon(), nil),

@@ -45,6 +45,11 @@ type trace struct {
 	// in words (see placeOf), "" until it started; frac is how far it got, 0 to 1.
 	worker, place string
 	frac          float64
+	// color is the run's colour in every view (report.Run.Color), given once by colorTraces
+	// when the experiment is set up or reopened; tag tells reopened runs apart (report.Run.Tag).
+	color    int
+	hasColor bool
+	tag      string
 }
 
 // truncate drops what the trace holds past step: a run that continues from a checkpoint at step
@@ -101,7 +106,18 @@ func (t *trace) report() report.Run {
 		id = filepath.Base(id)
 	}
 	return report.Run{Config: t.cfg, ID: id, LossStep: t.lossStep, Loss: t.loss, Epochs: t.epochs, FitStep: t.fitStep,
-		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper}
+		Summary: t.summary, Err: t.err, Started: t.started != nil, Done: t.done, Paper: t.paper,
+		Color: t.color, HasColor: t.hasColor, Tag: t.tag}
+}
+
+// colorTraces gives the runs of one experiment their colours (report.SetColors), once, before
+// any of them shows: a run keeps its colour while the others arrive and finish.
+func colorTraces(ts []*trace) {
+	runs := reportRuns(ts)
+	report.SetColors(runs)
+	for i, t := range ts {
+		t.color, t.hasColor = runs[i].Color, true
+	}
 }
 
 func newTrace(i int, cfg experiments.Config) *trace {
@@ -229,6 +245,7 @@ func newSession(p Preset) *session {
 		}
 		s.runs = append(s.runs, t)
 	}
+	colorTraces(s.runs)
 	return s
 }
 

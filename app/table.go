@@ -26,8 +26,13 @@ var shownHeader = []string{"run", "model", "status", "train %", "test %", "paper
 var columnWeights = []float32{2.4, 1.6, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 1.3}
 
 // columnsLayout lays objects out in rows of len(weights) cells, each column as wide as its
-// weight's share of the width, each row as high as its tallest cell.
-type columnsLayout struct{ weights []float32 }
+// weight's share of the width, each row as high as its tallest cell. With firstTakesRest, the
+// weights are pixels: every column but the first is as wide as its weight and the first takes
+// the rest, when that is at least its own weight; narrower, all share the width by weight.
+type columnsLayout struct {
+	weights        []float32
+	firstTakesRest bool
+}
 
 func (l columnsLayout) rows(objs []fyne.CanvasObject) [][]fyne.CanvasObject {
 	n := len(l.weights)
@@ -50,11 +55,26 @@ func (l columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(l.weights))*40, h)
 }
 
-func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// widths is the width of each column in a layout width wide.
+func (l columnsLayout) widths(width float32) []float32 {
 	var total float32
 	for _, w := range l.weights {
 		total += w
 	}
+	out := make([]float32, len(l.weights))
+	if rest := width - (total - l.weights[0]); l.firstTakesRest && rest >= l.weights[0] {
+		copy(out, l.weights)
+		out[0] = rest
+		return out
+	}
+	for i, w := range l.weights {
+		out[i] = width * w / total
+	}
+	return out
+}
+
+func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	widths := l.widths(size.Width)
 	var y float32
 	for _, row := range l.rows(objs) {
 		var rh float32
@@ -63,7 +83,7 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		}
 		var x float32
 		for i, o := range row {
-			w := size.Width * l.weights[i] / total
+			w := widths[i]
 			o.Move(fyne.NewPos(x, y))
 			o.Resize(fyne.NewSize(w, rh))
 			x += w
@@ -99,11 +119,14 @@ func tableRows(runs []*trace) []tableRow {
 	return rows
 }
 
-// tablePanel shows the results table with the paper's numbers beside ours.
+// tablePanel shows the results table with the paper's numbers beside ours, each row led by a
+// square in the colour of its runs' curves.
 type tablePanel struct {
-	grid *fyne.Container
-	note *hint
-	rows []tableRow
+	// style gives the colours of the runs' swatches (the plots' palette).
+	style func() report.Style
+	grid  *fyne.Container
+	note  *hint
+	rows  []tableRow
 	// earlier holds the rows of the experiments run before in this session, newest first, so
 	// that running Table 1's presets one by one fills the whole table.
 	earlier []tableRow
@@ -128,8 +151,8 @@ func (p *tablePanel) all() []tableRow {
 	return append(append([]tableRow(nil), p.rows...), p.earlier...)
 }
 
-func newTablePanel() *tablePanel {
-	p := &tablePanel{grid: container.New(columnsLayout{weights: columnWeights})}
+func newTablePanel(style func() report.Style) *tablePanel {
+	p := &tablePanel{style: style, grid: container.New(columnsLayout{weights: columnWeights})}
 	p.note = newHint("Ours are measured on the quick tier's data unless the preset is a paper one; "+
 		"the paper's numbers are CIFAR-10 (Table 1 of Zhang et al. 2017).", true)
 	p.show(nil)
@@ -152,6 +175,10 @@ func (p *tablePanel) show(rows []tableRow) {
 				}
 				l := widget.NewLabel(cell)
 				l.Truncation = fyne.TextTruncateEllipsis
+				if i == 0 { // the run's name, after a square in the colour of its curves
+					objs = append(objs, container.NewBorder(nil, nil, newSwatch(p.style().Color(r.Color)), nil, l))
+					continue
+				}
 				objs = append(objs, l)
 			}
 		}

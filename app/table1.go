@@ -45,9 +45,12 @@ type table1Line struct {
 	train, test, runs, act string
 }
 
-// table1Weights are the relative widths of its columns: row, paper train, paper test, ours
-// train, ours test, runs, and the run button.
-var table1Weights = []float32{2.6, 1.15, 1.15, 1.6, 1.6, 1.1, 0.6}
+// table1Weights are the widths of its columns in pixels (columnsLayout.firstTakesRest): row,
+// paper train, paper test, ours train, ours test, runs, and the run button. The row's name takes
+// what the others leave (at least 120): the longest ("Inception, random crop, weight decay") is
+// whole in a 1280-pixel window, and the numbers, with room for a range over seeds
+// ("[99.90–100.00]"), stay whole in a narrower one.
+var table1Weights = []float32{120, 64, 64, 116, 116, 68, 42}
 
 func newTable1Panel(all []Preset, state func(Preset) string, onRun func([]Preset)) *table1Panel {
 	p := &table1Panel{results: map[string]map[string]result{}, state: state, onRun: onRun}
@@ -70,11 +73,11 @@ func newTable1Panel(all []Preset, state func(Preset) string, onRun func([]Preset
 			p.onRun(missing)
 		}
 	})
-	head := container.New(columnsLayout{weights: table1Weights})
+	head := container.New(columnsLayout{weights: table1Weights, firstTakesRest: true})
 	for _, h := range []string{"Table 1 row", "paper\ntrain %", "paper\ntest %", "ours\ntrain %", "ours\ntest %", "runs", ""} {
 		head.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
-	p.body = container.New(columnsLayout{weights: table1Weights})
+	p.body = container.New(columnsLayout{weights: table1Weights, firstTakesRest: true})
 	note := newHint("The paper's numbers are on CIFAR-10; the quick rows run on MNIST (see each preset). "+
 		"Ours: median over the finished runs of a row, with the range when there are several.", true)
 	top := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Tier"), p.tier), p.runAll), head)

@@ -9,22 +9,29 @@ import (
 
 // appTheme is Fyne's default theme, held to one variant when variant is set (the theme switch,
 // the tour's screenshots) or following the desktop's preference, with unchecked boxes and
-// radios drawn darker in the light variant: the default's #e3e3e3 outline on white is nearly
-// invisible.
+// radios drawn darker in the light variant and lighter in the dark one: the default's outlines
+// (#e3e3e3 on white, #39393a on #171717) are nearly invisible.
 type appTheme struct {
 	fyne.Theme
 	variant *fyne.ThemeVariant
 }
 
-// lightInputBorder is the outline of inputs, boxes and radios in the light variant.
-var lightInputBorder = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+// lightInputBorder and darkInputBorder are the outline of inputs, boxes and radios in the
+// light and the dark variant.
+var (
+	lightInputBorder = color.NRGBA{R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff}
+	darkInputBorder  = color.NRGBA{R: 0x75, G: 0x75, B: 0x75, A: 0xff}
+)
 
 func (t appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if t.variant != nil {
 		v = *t.variant
 	}
-	if n == theme.ColorNameInputBorder && v == theme.VariantLight {
-		return lightInputBorder
+	if n == theme.ColorNameInputBorder {
+		if v == theme.VariantLight {
+			return lightInputBorder
+		}
+		return darkInputBorder
 	}
 	return t.Theme.Color(n, v)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ func (t *Tour) Run() error {
 			}
 			return t.shot("11-history.png")
 		}, true},
+		{"reopened", t.reopened, true},
 		{"dark theme", func() error {
 			t.do(func() {
 				setTheme(a, themeDark)
@@ -165,20 +167,27 @@ func (t *Tour) download() error {
 	u := t.u
 	var offer dialog.Dialog
 	t.do(func() {
-		offer = offerCIFARDownload(u.win, u.d, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, func() {})
+		offer = offerCIFARDownload(u.win, u.d, u.ctrl.present, data.DefaultDataDir(), u.ctrl.showError, nil, func() {})
 	})
 	if err := t.shot("05-download-offer.png"); err != nil {
 		return err
 	}
+	// A transfer that reports the same progress every second (so that the stall watchdog, which
+	// a slow shot on a busy machine can outlast, never fires) until it is cancelled.
 	staged := func(ctx context.Context, dir string, progress func(data.Progress)) error {
-		progress(data.Progress{Done: 61_400_000, Total: 170_498_071, BytesPerSec: 4_800_000, ETA: 19 * time.Second})
-		<-ctx.Done()
-		return ctx.Err()
+		for {
+			progress(data.Progress{Done: 61_400_000, Total: 170_498_071, BytesPerSec: 4_800_000, ETA: 19 * time.Second})
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Second):
+			}
+		}
 	}
 	var d *downloadDialog
 	t.do(func() {
 		offer.Hide()
-		d = startDownload(u.win, u.d, data.DefaultDataDir(), staged, u.ctrl.showError, func() {})
+		d = startDownload(u.win, u.d, data.DefaultDataDir(), staged, u.ctrl.showError, nil, func() {})
 	})
 	if err := t.until("the download dialog shows progress", 10*time.Second, func() bool {
 		return d.bar.Value > 0
@@ -189,19 +198,106 @@ func (t *Tour) download() error {
 		return err
 	}
 	t.do(d.dlg.Hide) // as Cancel does: it cancels the staged transfer
+	return t.downloadCancelled(staged)
+}
+
+// downloadCancelled starts an experiment on CIFAR-10 that is not there as Start does, says yes
+// to the download, and cancels it (the staged transfer): the run strip names the experiment
+// and says it did not start.
+func (t *Tour) downloadCancelled(staged fetchFunc) error {
+	u := t.u
+	dir, err := os.MkdirTemp("", "rethink-tour-cifar")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	p, err := experiments.PresetByID("table1-alexnet-paper")
+	if err != nil {
+		return err
+	}
+	p.Runs = append([]experiments.Config(nil), p.Runs...)
+	for i := range p.Runs {
+		p.Runs[i].DataDir = dir
+	}
+	old, before := ensureCIFAR, u.selected
+	defer func() { ensureCIFAR = old }()
+	// The transfer of staged, cancelled after a second as the dialog's Cancel does.
+	ensureCIFAR = func(ctx context.Context, dir string, progress func(data.Progress)) error {
+		ctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		_ = staged(ctx, dir, progress) // ends when the second is up
+		return context.Canceled
+	}
+	t.do(func() { u.selected = p; u.startSelected() })
+	if err := t.until("the download is offered", 10*time.Second, func() bool { return u.ctrl.modal != nil }); err != nil {
+		return err
+	}
+	t.do(func() { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }) // yes
+	if err := t.until("the strip says the download was cancelled", 10*time.Second, func() bool {
+		return strings.Contains(u.ctrl.runPanel.status.Text, "cancelled")
+	}); err != nil {
+		return err
+	}
+	if err := t.shot("06b-download-cancelled.png"); err != nil {
+		return err
+	}
+	t.do(func() {
+		if u.ctrl.modal != nil {
+			u.ctrl.modal.d.Hide()
+		}
+		u.selected = before
+		u.showSelected()
+	})
 	return nil
 }
 
-// figure1a runs the quick Figure 1a preset: the curves mid-run (third of five runs), then the
+// reopened opens two runs of different names from the history, compared: the strip names
+// them, and each is drawn in the colour it had when it ran.
+func (t *Tour) reopened() error {
+	u := t.u
+	var recs []experiments.RunRecord
+	t.do(func() {
+		for _, r := range u.history.recs {
+			if len(recs) == 0 || r.Config.Name != recs[0].Config.Name && r.Config.Preset == recs[0].Config.Preset {
+				recs = append(recs, r)
+			}
+			if len(recs) == 2 {
+				break
+			}
+		}
+		u.openRuns(recs)
+	})
+	if err := t.until("the reopened runs show", 20*time.Second, func() bool {
+		return strings.HasPrefix(u.ctrl.runPanel.status.Text, "reopened")
+	}); err != nil {
+		return err
+	}
+	return t.shot("11b-reopened.png")
+}
+
+// figure1a runs the quick Figure 1a preset, one seed: the curves mid-run (third of five runs), then the
 // MLP's first-layer filters, true against random labels.
 func (t *Tour) figure1a() error {
 	u := t.u
-	if err := t.startPreset("fig1a-quick", nil); err != nil {
+	p, err := experiments.PresetByID("fig1a-quick")
+	if err != nil {
+		return err
+	}
+	var once []experiments.Config // one seed of each mode: five runs, minutes fewer
+	for _, c := range p.Runs {
+		if !slices.ContainsFunc(once, func(o experiments.Config) bool { return o.Name == c.Name }) {
+			once = append(once, c)
+		}
+	}
+	p.Runs = once
+	t.logf("start %s, one seed", p.ID)
+	t.do(func() { u.startPreset(p) })
+	if err := t.until(p.ID+" starts", 10*time.Second, func() bool { return u.ctrl.running }); err != nil {
 		return err
 	}
 	if err := t.until("run 3 of Figure 1a reaches epoch 3", 5*time.Minute, func() bool {
 		s := u.ctrl.runPanel.status.Text
-		return !u.ctrl.running || strings.Contains(s, "Run 3/5") && (strings.Contains(s, " epoch 3 ") || strings.Contains(s, " epoch 4 "))
+		return !u.ctrl.running || strings.Contains(s, "Run 3/") && (strings.Contains(s, " epoch 3 ") || strings.Contains(s, " epoch 4 "))
 	}); err != nil {
 		return err
 	}

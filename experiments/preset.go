@@ -150,5 +150,15 @@ func Presets() []Preset {
 	ps = append(ps, table1Presets()...)
 	ps = append(ps, fig2bPresets()...)
 	ps = append(ps, filtersPresets()...)
-	return append(ps, registeredPresets()...) // presets of other packages (RegisterPresets)
+	ps = append(ps, registeredPresets()...) // presets of other packages (RegisterPresets)
+	// Each run names its preset (kept in its config.json): reports find the paper's row and
+	// the run's colour in its preset by it, for a run reopened as for one just run.
+	for i := range ps {
+		for j := range ps[i].Runs {
+			if ps[i].Runs[j].Preset == "" {
+				ps[i].Runs[j].Preset = ps[i].ID
+			}
+		}
+	}
+	return ps
 }

@@ -161,7 +161,7 @@ func (c Chart) build(st Style, sz Size) *plot.Plot {
 	x, y, _ := c.Ranges()
 	drawn := false
 	for _, s := range c.Series {
-		drawn = c.addSeries(p, s, st.color(s.Color), y.Max) || drawn
+		drawn = c.addSeries(p, s, st.Color(s.Color), y.Max) || drawn
 	}
 	if drawn {
 		c.addRefs(p, st)

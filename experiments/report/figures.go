@@ -70,16 +70,16 @@ func LossChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Training loss (dotted: 100% training accuracy reached)", XLabel: unit, YLabel: "loss",
 		Empty: "waiting for the first steps", XFromZero: true, YFromZero: true, XSteps: true}
-	groups := GroupRuns(runs)
+	groups := GroupRuns(colored(runs))
 	if multiSeed(groups) {
 		c.Title += seedNote
 	}
-	for i, g := range groups {
+	for _, g := range groups {
 		cs := make([]curve, len(g.Runs))
 		for j, r := range g.Runs {
 			cs[j] = finiteCurve(thin(r.LossStep, r.Loss, div))
 		}
-		s := g.series(i, cs)
+		s := g.series(g.Color(), cs)
 		if m := g.FitMark(); finite(m) {
 			s.Mark = m / div
 		}
@@ -117,11 +117,11 @@ func AccuracyChart(runs []Run) Chart {
 	div, unit := stepUnit(runs)
 	c := Chart{Title: "Accuracy: train (solid), test (dashed)", XLabel: unit, YLabel: "accuracy %",
 		YMin: 0, YMax: 100, Empty: "accuracy appears after the first epoch", XFromZero: true, XSteps: true}
-	groups := GroupRuns(runs)
+	groups := GroupRuns(colored(runs))
 	if multiSeed(groups) {
 		c.Title += seedNote
 	}
-	for i, g := range groups {
+	for _, g := range groups {
 		trc, tec := make([]curve, len(g.Runs)), make([]curve, len(g.Runs))
 		for j, r := range g.Runs {
 			var x, tr, te []float64
@@ -130,7 +130,7 @@ func AccuracyChart(runs []Run) Chart {
 			}
 			trc[j], tec[j] = finiteCurve(x, tr), finiteCurve(x, te)
 		}
-		trs, tes := g.series(i, trc), g.series(i, tec)
+		trs, tes := g.series(g.Color(), trc), g.series(g.Color(), tec)
 		tes.Name, tes.Dash = "", true
 		c.Series = append(c.Series, trs, tes)
 	}
@@ -186,9 +186,10 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		// Chance on the paper's ten classes: where the paper's curves end at p = 1 (SPEC.md
 		// section 5). The paper gives no other number of Figure 1c in its text.
 		Refs: []Ref{{Y: 90, Label: "chance (90%)"}}}
+	runs = colored(runs)
 	order, byModel := sweepPoints(runs)
 	seeds := false
-	for i, name := range order {
+	for _, name := range order {
 		pts := byModel[name]
 		base := math.NaN()
 		for _, pt := range pts {
@@ -200,8 +201,9 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		if finite(base) {
 			scale = base
 		}
-		fs := Series{Name: name, Color: i, Mark: math.NaN()}
-		ts := Series{Name: name, Color: i, Mark: math.NaN()}
+		col := modelColor(runs, name)
+		fs := Series{Name: name, Color: col, Mark: math.NaN()}
+		ts := Series{Name: name, Color: col, Mark: math.NaN()}
 		for _, pt := range pts {
 			if finite(pt.fitMark) {
 				fs.X, fs.Y = append(fs.X, pt.p), append(fs.Y, pt.fitMark/scale)
@@ -227,6 +229,17 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		fit.Refs = []Ref{{Y: 1, Label: "p = 0 level"}}
 	}
 	return fit, test
+}
+
+// modelColor is the colour of a model's series in Figures 1b and 1c: the colour of its first
+// run (finished or not, so that it does not change as runs finish), usually its run at p = 0.
+func modelColor(runs []Run, model string) int {
+	for _, r := range runs {
+		if r.Config.Model.String() == model {
+			return r.Color
+		}
+	}
+	return 0
 }
 
 // sweepPoints groups the finished runs by model (in the order models first appear) and, within

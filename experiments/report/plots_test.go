@@ -64,7 +64,7 @@ func TestPalette_NoRepeatsPastTen(t *testing.T) {
 	for _, st := range []Style{Light(), dark} {
 		seen := map[color.RGBA]int{}
 		for i := range 40 {
-			c := st.color(i)
+			c := st.Color(i)
 			if j, ok := seen[c]; ok {
 				t.Errorf("series %d and %d share colour %v", j, i, c)
 			}

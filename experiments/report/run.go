@@ -28,6 +28,17 @@ type Run struct {
 	Started, Done bool
 	// Paper is the paper's row for this run, when the experiment has one.
 	Paper *experiments.PaperRow
+	// Color is the run's colour in every chart, table and list that shows it: an index into
+	// Style.Palette (past its end, colours of their own: see Style.Color). Runs of one group
+	// share it. It is given once, when an experiment is set up or reopened (SetColors,
+	// ColorsOf), so that it stays when other runs arrive or finish. HasColor says it was
+	// given; charts and tables give runs without one their colour themselves (SetColors).
+	Color    int
+	HasColor bool
+	// Tag, when set, is added to the run's label ("true labels @04:40:09"): reopened runs
+	// compared with each other are told apart by the time they ran. A run's colour in its
+	// preset (SetColors) goes by its label without the tag.
+	Tag string
 }
 
 // FromRecord turns a stored run into a Run, as if it had just run.
@@ -46,8 +57,16 @@ func FromRecord(r experiments.RunRecord) Run {
 	return run
 }
 
-// Label names the run in legends and tables: its name, or its model.
+// Label names the run in legends and tables: its name, or its model, and its tag.
 func (r Run) Label() string {
+	if r.Tag != "" {
+		return r.name() + " @" + r.Tag
+	}
+	return r.name()
+}
+
+// name is the run's name, or its model.
+func (r Run) name() string {
 	if r.Config.Name != "" {
 		return r.Config.Name
 	}

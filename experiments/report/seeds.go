@@ -24,6 +24,9 @@ type Group struct {
 // Label names the group as its runs are named.
 func (g Group) Label() string { return g.Runs[0].Label() }
 
+// Color is the group's colour: its first run's (SetColors gives a group's runs one).
+func (g Group) Color() int { return g.Runs[0].Color }
+
 // groupKey is what runs of one group share: the preset, the name, the model and the data (set,
 // size, randomization). Their seeds (and nothing else a preset sets) differ.
 func groupKey(r Run) string {

@@ -43,9 +43,9 @@ func Light() Style {
 	return Style{Background: color.White, Foreground: color.Black, Grid: color.Gray{Y: 0xcc}, Palette: DefaultPalette}
 }
 
-// color is the colour of series index i: the palette's, then, past its end, colours of its
-// own for each further index (extend), so that no two runs share one.
-func (s Style) color(i int) color.RGBA {
+// Color is the colour of index i (a Run's or a Series' Color): the palette's, then, past its
+// end, colours of its own for each further index (extend), so that no two runs share one.
+func (s Style) Color(i int) color.RGBA {
 	p := s.Palette
 	if len(p) == 0 {
 		p = DefaultPalette

@@ -25,6 +25,8 @@ type Row struct {
 	FitStep, BestTest        string
 	// Seeds is the number of runs the row stands for (its seeds).
 	Seeds string
+	// Color is the colour of the row's runs in the charts (Run.Color); not a cell.
+	Color int
 }
 
 // Header is the table's header row; its cells may hold a line break (the app wraps them, and
@@ -43,13 +45,13 @@ func (r Row) Cells() []string {
 // k fitted" when some seeds did not) and of best test accuracy. A group of one run gives the
 // run's own numbers.
 func Rows(runs []Run) []Row {
-	groups := GroupRuns(runs)
+	groups := GroupRuns(colored(runs))
 	rows := make([]Row, 0, len(groups))
 	for _, g := range groups {
 		r := g.Runs[0]
 		row := Row{Run: g.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: g.Status(),
 			Train: g.Train().cell(Pct), Test: g.Test().cell(Pct), PaperTrain: "–", PaperTest: "–",
-			FitStep: g.fitCell(), BestTest: g.BestTest().cell(Pct), Seeds: fmt.Sprint(len(g.Runs))}
+			FitStep: g.fitCell(), BestTest: g.BestTest().cell(Pct), Seeds: fmt.Sprint(len(g.Runs)), Color: g.Color()}
 		if k := r.Config.KindName(); !r.Config.TrainsSGD() {
 			row.Model = k // another kind's config carries an unused model
 		}
@@ -131,18 +133,19 @@ func WriteTableCSV(w io.Writer, rows []Row) error {
 }
 
 // TableImage draws the results table (header and rows, Table 1 style: ours beside the paper's)
-// in st's colours, one line per row, columns sized to their widest cell.
+// in st's colours, one line per row, columns sized to their widest cell, each row led by a
+// square in the colour of its runs' curves.
 func TableImage(rows []Row, st Style) *image.RGBA {
 	cells := flat(rows)
 	style := text.Style{Color: st.Foreground, Font: font.From(plot.DefaultFont, 11), Handler: plot.DefaultTextHandler}
-	const pad, lineH = vg.Length(10), vg.Length(18)
+	const pad, lineH, mark = vg.Length(10), vg.Length(18), vg.Length(8)
 	widths := make([]vg.Length, len(cells[0]))
 	for _, row := range cells {
 		for i, c := range row {
 			widths[i] = max(widths[i], style.Width(c))
 		}
 	}
-	var total vg.Length
+	total := mark + pad/2 // the colour squares' column
 	for _, w := range widths {
 		total += w + pad
 	}
@@ -155,6 +158,12 @@ func TableImage(rows []Row, st Style) *image.RGBA {
 			dc.StrokeLine2(draw.LineStyle{Color: st.Grid, Width: 0.5}, 0, y+lineH-2, total+pad, y+lineH-2)
 		}
 		x := pad
+		if r > 0 {
+			sq := vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + mark, Y: y + mark}}
+			dc.SetColor(st.Color(rows[r-1].Color))
+			dc.Fill(sq.Path())
+		}
+		x += mark + pad/2
 		for i, c := range row {
 			dc.FillText(style, vg.Point{X: x, Y: y}, c)
 			x += widths[i] + pad

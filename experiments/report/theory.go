@@ -54,6 +54,7 @@ func TheoryFigures(runs []Run) Figures {
 	if len(runs) > 0 {
 		kind = runs[0].Config.KindName()
 	}
+	runs = colored(runs)
 	switch kind {
 	case theory.KindTheorem1:
 		return theorem1Figures(runs)
@@ -155,20 +156,20 @@ func minNormFigures(runs []Run) Figures {
 	pred := Chart{Title: "Distance to W* + (I - P_row) W0, the interpolant nearest the start", XLabel: "epoch",
 		YLabel: "relative distance (log)", LogY: true, Empty: waitNote}
 	for k, d := range dets {
-		name := runs[idx[k]].Label()
+		name, col := runs[idx[k]].Label(), runs[idx[k]].Color
 		var e, di, lo, no, dp []float64
 		for _, p := range d.Curve {
 			e = append(e, float64(p.Epoch))
 			di, lo, no, dp = append(di, p.Dist), append(lo, p.Loss), append(no, p.Norm), append(dp, p.DistPredicted)
 		}
-		dist.Series = append(dist.Series, Series{Name: name, Color: k, X: e, Y: di, Mark: math.NaN()})
-		loss.Series = append(loss.Series, Series{Name: name, Color: k, X: e, Y: lo, Mark: math.NaN()})
-		pred.Series = append(pred.Series, Series{Name: name, Color: k, X: e, Y: dp, Mark: math.NaN()})
-		norms.Series = append(norms.Series, Series{Name: fmt.Sprintf("%s (start %.3g)", name, d.NormStart), Color: k, X: e, Y: no, Mark: math.NaN()})
+		dist.Series = append(dist.Series, Series{Name: name, Color: col, X: e, Y: di, Mark: math.NaN()})
+		loss.Series = append(loss.Series, Series{Name: name, Color: col, X: e, Y: lo, Mark: math.NaN()})
+		pred.Series = append(pred.Series, Series{Name: name, Color: col, X: e, Y: dp, Mark: math.NaN()})
+		norms.Series = append(norms.Series, Series{Name: fmt.Sprintf("%s (start %.3g)", name, d.NormStart), Color: col, X: e, Y: no, Mark: math.NaN()})
 		if len(e) > 0 {
 			ends := []float64{e[0], e[len(e)-1]}
 			ref := d.NormPredicted
-			norms.Series = append(norms.Series, Series{Color: k, X: ends, Y: []float64{ref, ref}, Dash: true, Mark: math.NaN()})
+			norms.Series = append(norms.Series, Series{Color: col, X: ends, Y: []float64{ref, ref}, Dash: true, Mark: math.NaN()})
 		}
 	}
 	if len(dets) > 0 {
@@ -199,13 +200,13 @@ func kernelFigures(runs []Run) Figures {
 	var order []key
 	for k, d := range dets {
 		r := runs[idx[k]]
-		name := r.Label()
+		name, col := r.Label(), r.Color
 		var it, re, tr []float64
 		for _, p := range d.Curve {
 			it, re, tr = append(it, float64(p.Iter)), append(re, p.Residual), append(tr, 100*p.TrainAcc)
 		}
-		resid.Series = append(resid.Series, Series{Name: name, Color: k, X: it, Y: re, Mark: math.NaN()})
-		train.Series = append(train.Series, Series{Name: name, Color: k, X: it, Y: tr, Mark: math.NaN()})
+		resid.Series = append(resid.Series, Series{Name: name, Color: col, X: it, Y: re, Mark: math.NaN()})
+		train.Series = append(train.Series, Series{Name: name, Color: col, X: it, Y: tr, Mark: math.NaN()})
 		if d.TestAcc < 0 {
 			continue
 		}
