@@ -37,6 +37,7 @@ var quickSeconds = map[string]int{
 	"table1-mlp1-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-mlp1-quick":                  42, // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-mlp1-random-quick":           84, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"archnoise-quick":                    0,  // CPU: see the README's section on the sweep
 }
 
 // InceptionImagesPerSec is the training speed of the full-size (28x28) small Inception on 2 CPU
@@ -52,7 +53,16 @@ var paperTimes = map[string]string{
 	"fig2b-paper":   "days on a 2-core CPU; hours on a GPU",
 	"filters-paper": "about a day on a 2-core CPU",
 	"table1-paper":  "hours to days on a 2-core CPU",
+	// archnoise: see the README's section on the architecture sweep.
+	"archnoise-medium":        "not measured yet",
+	"archnoise-cifar10-paper": "weeks on a 2-core CPU; days on a GPU",
+	"archnoise-mnist-paper":   "weeks on a 2-core CPU; days on a GPU",
 }
+
+// ExpectedTime is the expected wall time in words of the preset id (quick: as measured; medium
+// and paper: as estimated), from this file, for the presets of other packages
+// (RegisterPresets): the one source of every preset's ExpectedTime.
+func ExpectedTime(id string) string { return expectedTime(id) }
 
 // expectedTime is a preset's expected wall time in words, from quickSeconds for the quick tier
 // and paperTimes for the paper tier: the one source of every preset's ExpectedTime.
