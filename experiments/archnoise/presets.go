@@ -90,17 +90,15 @@ func Presets() []experiments.Preset {
 			archs = append(archs, m.Arch)
 		}
 	}
-	cut := fmt.Sprintf("%d training images (%d test) at %dx%d pixels, batch %d, at most %d epochs, for every network alike",
-		QuickTrain, QuickTest, QuickImage, QuickImage, QuickBatch, QuickEpochs)
 	quick := experiments.Preset{ID: "archnoise-quick", Group: Group, Tier: experiments.Quick,
 		Title:       "Strong against weak architectures under noise (quick)",
 		Description: "Softmax regression, MLP 1x512 and MLP 3x512 at label corruption p = 0, 0.2, ..., 1 over 3 seeds: the share of the clean signal each keeps against p, beside the 1 - p of a memorizer, test accuracy and time to fit.",
-		Why:         "Cut to fit in 3 minutes on 2 cores: " + cut + "; AlexNet and the Inception are left to the medium preset archnoise-medium, which runs all five on the same cut.",
+		Why:         "Cut to fit in 3 minutes on 2 cores, alike for every network; AlexNet and the Inception are left to the medium preset archnoise-medium, which runs all five on the same cut (the Inception alone costs about 100 s of CPU per run on it).",
 		PaperModels: archs, PaperNote: note, ExpectedTime: experiments.ExpectedTime("archnoise-quick")}
 	medium := experiments.Preset{ID: "archnoise-medium", Group: Group, Tier: experiments.Medium,
 		Title:       "Strong against weak architectures under noise (medium)",
 		Description: "All five networks, softmax regression to the small Inception, on the quick preset's MNIST cut at p = 0, 0.2, ..., 1 over 3 seeds: the same measures, conv nets beside the MLPs.",
-		Why:         "Cut as the quick preset: " + cut + "; at 7x7 pixels the conv nets see blobs, not strokes.",
+		Why:         "The quick preset's cut, alike for every network; at 7x7 pixels the conv nets see blobs, not strokes.",
 		PaperModels: archs, PaperNote: note, ExpectedTime: experiments.ExpectedTime("archnoise-medium")}
 	cifar := experiments.Preset{ID: "archnoise-cifar10-paper", Group: Group, Tier: experiments.Paper,
 		Title:       "Strong against weak architectures under noise (paper, CIFAR-10)",
