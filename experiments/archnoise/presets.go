@@ -16,9 +16,10 @@ const Group = "Architectures under noise"
 // norm). The medium and paper presets run them all.
 var ModelIDs = []string{"softmax", "mlp", "mlp3", "alexnet", "inception"}
 
-// QuickModelIDs are the networks of the quick preset: the three without convolutions. The conv
-// nets cost 2 to 15 times as much per run on the same images (AlexNet: 7 to 13 s of CPU per run
-// on 1,000 images, measured), which the quick tier's 3 minutes cannot hold for 18 runs each.
+// QuickModelIDs are the networks of the quick preset: the three without convolutions. On the
+// quick cut a run of AlexNet took 7 to 13 s of CPU and one of the Inception 102 s, against 1 to 7 s
+// for the others (measured, Intel Xeon, 2 cores): 18 runs each do not fit in the quick tier's 3
+// minutes.
 var QuickModelIDs = []string{"softmax", "mlp", "mlp3"}
 
 // Ps are the label-corruption levels of the sweep.
