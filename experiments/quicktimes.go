@@ -54,9 +54,9 @@ var paperTimes = map[string]string{
 	"filters-paper": "about a day on a 2-core CPU",
 	"table1-paper":  "hours to days on a 2-core CPU",
 	// archnoise: see the README's section on the architecture sweep.
-	// Estimated from single runs (Intel Xeon, 2 cores, load 14-18): the quick preset's 110 s of
-	// CPU, AlexNet 7 to 13 s per run, the Inception 102 s for a run of all 50 epochs: 18 each.
-	"archnoise-medium":        "about 35 min of CPU on 2 CPU cores (estimated)",
+	// One seed of three measured (Intel Xeon, 2 cores, load 13-18): 779 s of CPU (user + sys),
+	// 18 min 15 s wall (the Inception's six runs 911 s of it); three seeds: about 39 min of CPU.
+	"archnoise-medium":        "about 40 min of CPU on 2 CPU cores (1 seed of 3 measured: 13 min)",
 	"archnoise-cifar10-paper": "weeks on a 2-core CPU; days on a GPU",
 	"archnoise-mnist-paper":   "weeks on a 2-core CPU; days on a GPU",
 }

@@ -17,9 +17,9 @@ const Group = "Architectures under noise"
 var ModelIDs = []string{"softmax", "mlp", "mlp3", "alexnet", "inception"}
 
 // QuickModelIDs are the networks of the quick preset: the three without convolutions. On the
-// quick cut a run of AlexNet took 7 to 13 s of CPU and one of the Inception 102 s, against 1 to 7 s
-// for the others (measured, Intel Xeon, 2 cores): 18 runs each do not fit in the quick tier's 3
-// minutes.
+// quick cut a run of AlexNet took 8 to 21 s and one of the Inception 93 to 189 s, against 1 to
+// 10 s for the others (wall, one seed, Intel Xeon, 2 cores at load 13 to 18, measured): 18 runs
+// each do not fit in the quick tier's 3 minutes.
 var QuickModelIDs = []string{"softmax", "mlp", "mlp3"}
 
 // Ps are the label-corruption levels of the sweep.
@@ -94,7 +94,7 @@ func Presets() []experiments.Preset {
 	quick := experiments.Preset{ID: "archnoise-quick", Group: Group, Tier: experiments.Quick,
 		Title:       "Strong against weak architectures under noise (quick)",
 		Description: "Softmax regression, MLP 1x512 and MLP 3x512 at label corruption p = 0, 0.2, ..., 1 over 3 seeds: the share of the clean signal each keeps against p, beside the 1 - p of a memorizer, test accuracy and time to fit.",
-		Why:         "Cut to fit in 3 minutes on 2 cores, alike for every network; AlexNet and the Inception are left to the medium preset archnoise-medium, which runs all five on the same cut (the Inception alone costs about 100 s of CPU per run on it).",
+		Why:         "Cut to fit in 3 minutes on 2 cores, alike for every network; AlexNet and the Inception are left to the medium preset archnoise-medium, which runs all five on the same cut (the Inception's runs take 80% of its time).",
 		PaperModels: archs, PaperNote: note, ExpectedTime: experiments.ExpectedTime("archnoise-quick")}
 	medium := experiments.Preset{ID: "archnoise-medium", Group: Group, Tier: experiments.Medium,
 		Title:       "Strong against weak architectures under noise (medium)",
