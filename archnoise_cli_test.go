@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +113,36 @@ func TestCLI_ArchSweepResumesHalfDone(t *testing.T) {
 		if row[0] != "Softmax regression" || row[7] != "same seed" || row[8] == "" {
 			t.Errorf("archnoise-runs.csv row %v: want a share of signal kept against the same seed", row)
 		}
+	}
+}
+
+// TestCLI_PresetsListsTheMediumTier: rethink presets lists the sweep's presets with their tier
+// (quick, medium, paper), run count and expected time, the medium one among them.
+func TestCLI_PresetsListsTheMediumTier(t *testing.T) {
+	stdout, stderr, code := runCLI(t, setEnv(), "presets")
+	if code != 0 {
+		t.Fatalf("presets: exit %d\n%s", code, stderr)
+	}
+	want := map[string]string{"archnoise-quick": "quick", "archnoise-medium": "medium", "archnoise-cifar10-paper": "paper"}
+	for _, line := range strings.Split(stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		tier, ok := want[f[0]]
+		if !ok {
+			continue
+		}
+		p, err := experiments.PresetByID(f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(line, "  "+tier+"  ") || !strings.Contains(line, fmt.Sprintf("  %d  ", len(p.Runs))) || !strings.HasSuffix(strings.TrimSpace(line), p.ExpectedTime) {
+			t.Errorf("presets: %q; want tier %s, %d runs, %q", line, tier, len(p.Runs), p.ExpectedTime)
+		}
+		delete(want, f[0])
+	}
+	if len(want) > 0 {
+		t.Errorf("presets does not list %v:\n%s", want, stdout)
 	}
 }

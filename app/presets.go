@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"rethink/experiments"
 )
 
 // groupOrder is the order of the paper's results in the presets panel.
@@ -26,14 +28,17 @@ type presetsPanel struct {
 	onEdit  func(Preset)
 }
 
+// tierChoices are the tier radio's choices: every experiments.Tier, then "all".
+var tierChoices = []string{string(experiments.Quick), string(experiments.Medium), string(experiments.Paper), "all"}
+
 func newPresetsPanel(presets []Preset, onStart, onEdit func(Preset)) *presetsPanel {
 	p := &presetsPanel{all: presets, onStart: onStart, onEdit: onEdit, list: container.NewVBox()}
-	p.tier = widget.NewRadioGroup([]string{"quick", "paper", "all"}, func(string) { p.rebuild() })
+	p.tier = widget.NewRadioGroup(tierChoices, func(string) { p.rebuild() })
 	p.tier.Horizontal = true
 	p.tier.Required = true
 	p.tier.Selected = "quick"
 	p.rebuild()
-	help := newHint("Quick presets run in minutes on a laptop; paper presets use the paper's settings (CIFAR-10, hours to days).", true)
+	help := newHint("Quick presets run in minutes on a laptop, medium ones in tens of minutes; paper presets use the paper's settings (CIFAR-10, hours to days).", true)
 	top := container.NewVBox(container.NewHBox(widget.NewLabel("Tier"), p.tier), help)
 	p.scroll = container.NewVScroll(p.list)
 	p.content = container.NewBorder(top, nil, nil, nil, p.scroll)

@@ -18,6 +18,10 @@ type Tier string
 const (
 	// Quick presets finish in at most 3 minutes on a 2-core CPU and still show the paper's effect.
 	Quick Tier = "quick"
+	// Medium presets cut the data as quick ones do but keep what the quick tier's 3 minutes
+	// cannot hold (more networks, more runs): tens of minutes on a 2-core CPU, said in their
+	// ExpectedTime.
+	Medium Tier = "medium"
 	// Paper presets use the paper's settings exactly (full CIFAR-10, batch 128, its learning
 	// rates and schedule): hours to days without a GPU.
 	Paper Tier = "paper"
