@@ -103,7 +103,7 @@ func TestPresets_AreValid(t *testing.T) {
 		}
 		seen[p.ID] = true
 		groups[p.Group] = true
-		if p.Tier != Quick && p.Tier != Paper {
+		if p.Tier != Quick && p.Tier != Medium && p.Tier != Paper {
 			t.Errorf("%s: tier %q", p.ID, p.Tier)
 		}
 		if len(p.Runs) == 0 {
