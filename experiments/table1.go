@@ -139,3 +139,22 @@ func (r table1Row) paperPreset() Preset {
 		Why:         paperNeeds, PaperModels: []tfgraph.Architecture{r.model}, Runs: []Config{c},
 		Paper: []PaperRow{{r.name(), r.train, r.test}}, ExpectedTime: expectedTime(id)}
 }
+
+// PaperTestError is the paper's CIFAR-10 test error of model (by its name, as
+// tfgraph.Architecture.String gives it) at the two ends of Figure 1c, in percent: with true
+// labels and no regularizer (p = 0) and with random labels (p = 1), from Table 1 (SPEC.md
+// section 5). ok is false for a model Table 1 does not have.
+func PaperTestError(model string) (clean, random float64, ok bool) {
+	var haveClean, haveRandom bool
+	for _, r := range table1 {
+		if r.model.String() != model || r.crop || r.decay {
+			continue
+		}
+		if r.random {
+			random, haveRandom = 100-r.test, true
+		} else {
+			clean, haveClean = 100-r.test, true
+		}
+	}
+	return clean, random, haveClean && haveRandom
+}

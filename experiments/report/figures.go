@@ -1,9 +1,12 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
+
+	"rethink/experiments"
 )
 
 // maxPoints bounds the points drawn per curve, so rendering stays fast on long runs.
@@ -201,6 +204,22 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		}
 		fit.Series = append(fit.Series, fs)
 		test.Series = append(test.Series, ts)
+	}
+	// The paper's own ends of Figure 1c for the same models (CIFAR-10, Table 1), dashed in the
+	// model's colour as squares: the clean test error at p = 0 and the random-label error at
+	// p = 1 (the paper reports no number between them in its text).
+	for i, name := range order {
+		if clean, random, ok := experiments.PaperTestError(name); ok {
+			test.Series = append(test.Series, Series{Name: "paper, " + name + " (CIFAR-10)", Color: i, Points: true,
+				X: []float64{0, 1}, Y: []float64{clean, random}, Mark: math.NaN()})
+		}
+	}
+	for i, t := range FitTrends(runs) {
+		// The legend says how well the medians follow p (Figure 1b's claim): Spearman's rank
+		// correlation over the levels that fitted.
+		if i < len(fit.Series) && finite(t.Spearman) {
+			fit.Series[i].Name += fmt.Sprintf(" (Spearman %.2f)", t.Spearman)
+		}
 	}
 	if seeds {
 		fit.Title += "; median over seeds, bars: range"
