@@ -25,7 +25,7 @@ func fig1aQuickConv(note string) Preset {
 	p := Preset{ID: "fig1a-quick", Group: "Figure 1a", Tier: Quick,
 		Title:       "Figure 1a: the five randomization tests (quick, AlexNet)",
 		Description: "Training loss of the small AlexNet under true labels, shuffled pixels, random pixels, Gaussian noise and random labels, each to zero loss, over 3 seeds.",
-		Why:         "At 14x14, AlexNet's 5x5 filters see a quarter of a digit, as on CIFAR-10's 28x28 crops they see a part of an object.",
+		Why:         "Downscaled to 14x14 so that the five tests with AlexNet take about 2 minutes on a CPU; its 5x5 filters then see a larger part of each image than at 28x28.",
 		PaperModels: []tfgraph.Architecture{inception},
 		PaperNote:   note, ExpectedTime: expectedTime("fig1a-quick")}
 	for _, m := range fig1aOrder {
@@ -83,7 +83,7 @@ func fig1bQuickMLP(note string, paperModels []tfgraph.Architecture) Preset {
 	p := Preset{ID: "fig1bc-quick", Group: "Figure 1b", Tier: Quick,
 		Title:       "Figures 1b and 1c: label corruption sweep (quick)",
 		Description: "Time to fit and test error of MLP 1x512 as the fraction p of corrupted labels grows from 0 to 1, over 3 seeds.",
-		Why:         "On MNIST the time to fit rises from p = 0 to p = 0.4 and is flat above.",
+		Why:         "",
 		PaperModels: paperModels,
 		PaperNote:   note, ExpectedTime: expectedTime("fig1bc-quick")}
 	for _, pr := range fig1bQuickPs {
