@@ -43,3 +43,25 @@ func TestQuickTable1_SeedsWhereRunsAreShort(t *testing.T) {
 		}
 	}
 }
+
+// The quick Figure 1b sweeps p from 0 to 1 over 3 or more seeds, with the fit checked every
+// few steps (finer than the smallest time to fit by far), every run stopping at its fit.
+func TestQuickFigure1b_SweepOverSeedsCheckedOften(t *testing.T) {
+	p, err := PresetByID("fig1bc-quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := map[float64]int{}
+	for _, c := range p.Runs {
+		ps[c.Randomization.P]++
+		if c.Randomization.Mode != data.PartialLabels || c.StopAfterFit != 0 {
+			t.Errorf("%s: mode %s, stop after fit %d; want partial labels stopping at the fit", c.Name, c.Randomization.Mode, c.StopAfterFit)
+		}
+		if c.FitEvery <= 0 || c.FitEvery > 50 {
+			t.Errorf("%s: fit checked every %d steps; want a check every few steps", c.Name, c.FitEvery)
+		}
+	}
+	if len(p.Seeds) < 3 || len(ps) < 5 || ps[0] != len(p.Seeds) || ps[1] != len(p.Seeds) {
+		t.Errorf("seeds %v, levels %v; want 5 or more levels of p from 0 to 1, each over 3 or more seeds", p.Seeds, ps)
+	}
+}

@@ -205,10 +205,11 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		fit.Series = append(fit.Series, fs)
 		test.Series = append(test.Series, ts)
 	}
-	// The paper's own ends of Figure 1c for the same models (CIFAR-10, Table 1), dashed in the
-	// model's colour as squares: the clean test error at p = 0 and the random-label error at
-	// p = 1 (the paper reports no number between them in its text).
-	for i, name := range order {
+	// The paper's own ends of Figure 1c (CIFAR-10, Table 1) as squares, for our models and the
+	// paper's networks of the runs' presets, each in its model's colour (the others' after
+	// ours): the clean test error at p = 0 and the random-label error at p = 1 (the paper
+	// reports no number between them in its text).
+	for i, name := range append(slices.Clone(order), paperModelsOf(runs, order)...) {
 		if clean, random, ok := experiments.PaperTestError(name); ok {
 			test.Series = append(test.Series, Series{Name: "paper, " + name + " (CIFAR-10)", Color: i, Points: true,
 				X: []float64{0, 1}, Y: []float64{clean, random}, Mark: math.NaN()})
@@ -276,6 +277,29 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 		sort.SliceStable(pts, func(a, b int) bool { return pts[a].p < pts[b].p })
 	}
 	return order, byModel
+}
+
+// paperModelsOf names the paper's networks of the runs' presets (Preset.PaperModels) that are
+// not among ours, each once, in order.
+func paperModelsOf(runs []Run, ours []string) []string {
+	var ids, out []string
+	for _, r := range runs {
+		if id := r.Config.Preset; id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		p, err := experiments.PresetByID(id)
+		if err != nil {
+			continue
+		}
+		for _, m := range p.PaperModels {
+			if n := m.String(); !slices.Contains(ours, n) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 func hasBase(runs []Run) bool {

@@ -83,6 +83,21 @@ func TestFitTrends(t *testing.T) {
 		t.Errorf("Figure 1c has no paper points for MLP 1x512 at 49.49%% and 89.39%%: %+v", paper)
 	}
 
+	// A sweep of a preset shows the paper's points of the preset's networks too (Inception,
+	// AlexNet and MLP 1x512 for Figure 1b), ours first.
+	named := sweepRuns(map[float64][]int{0: {100}, 0.5: {200}, 1: {300}})
+	for i := range named {
+		named[i].Config.Preset = "fig1bc-quick"
+	}
+	_, test = SweepCharts(named)
+	var names []string
+	for _, s := range test.Series {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, "; "); got != "MLP 1x512; paper, MLP 1x512 (CIFAR-10); paper, Inception (CIFAR-10); paper, AlexNet (CIFAR-10)" {
+		t.Errorf("Figure 1c of a fig1bc-quick sweep: series %s", got)
+	}
+
 	// Falling medians give a negative correlation and do not count as rising.
 	falling := sweepRuns(map[float64][]int{0: {300, 300, 300}, 0.5: {200, 200, 200}, 1: {100, 100, 100}})
 	if f := FitTrends(falling)[0]; f.Spearman != -1 || f.Rises(0.5) {
