@@ -156,7 +156,8 @@ func IsSweep(runs []Run) bool {
 }
 
 // sweepPoint is the finished runs of a sweep at one p (its seeds): steps to fit (the median and
-// range over the seeds that fitted, drawn at fitMark, their median, when more than half did; NaN otherwise) and
+// range over the seeds that fitted, drawn at fitMark, the median over all seeds with a seed that
+// did not fit counted as the slowest, see fitMedian) and
 // final test error in percent (median and range).
 type sweepPoint struct {
 	p       float64
@@ -264,7 +265,7 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 	byModel := map[string][]sweepPoint{}
 	for _, k := range keys {
 		g := members[k]
-		pt := sweepPoint{p: k.p, fit: g.Fit(), fitMark: g.FitMark(),
+		pt := sweepPoint{p: k.p, fit: g.Fit(), fitMark: fitMedian(g),
 			err: SpreadOf(g.each(func(r Run) float64 {
 				if len(r.Epochs) == 0 {
 					return math.NaN()
@@ -277,6 +278,31 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 		sort.SliceStable(pts, func(a, b int) bool { return pts[a].p < pts[b].p })
 	}
 	return order, byModel
+}
+
+// fitMedian is the median steps to fit of a group of finished runs, a run that never fitted
+// counting as slower than every run that did (it is, up to its bound): NaN when the median
+// falls on such a run, so when half or more did not fit.
+func fitMedian(g Group) float64 {
+	vs := g.each(func(r Run) float64 {
+		if r.FitStep < 0 {
+			return math.Inf(1)
+		}
+		return float64(r.FitStep)
+	})
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(vs)
+	n := len(vs)
+	m := vs[n/2]
+	if n%2 == 0 {
+		m = (vs[n/2-1] + vs[n/2]) / 2
+	}
+	if math.IsInf(m, 0) {
+		return math.NaN()
+	}
+	return m
 }
 
 // paperModelsOf names the paper's networks of the runs' presets (Preset.PaperModels) that are

@@ -13,8 +13,8 @@ type Trend struct {
 	// Model names the model, as the sweep's charts do.
 	Model string
 	// P are the corruption levels of the finished runs, ascending; Steps the median steps to
-	// 100% training accuracy over the seeds at each (Group.FitMark: NaN when at most half of
-	// the seeds fitted).
+	// 100% training accuracy over the seeds at each, a seed that did not fit counting as the
+	// slowest (NaN when half or more did not fit).
 	P, Steps []float64
 	// Spearman is the Spearman rank correlation of Steps against P over the levels with a
 	// median (NaN with fewer than 3 of them): 1 when the medians rise with every step of p,

@@ -98,6 +98,12 @@ func TestFitTrends(t *testing.T) {
 		t.Errorf("Figure 1c of a fig1bc-quick sweep: series %s", got)
 	}
 
+	// A seed that did not fit counts as the slowest: medians 100, 300 (not 200), 400.
+	slow := sweepRuns(map[float64][]int{0: {100, 100, 100}, 0.5: {200, 300, -1}, 1: {400, 400, 400}})
+	if s := FitTrends(slow)[0]; !equal(s.Steps, []float64{100, 300, 400}) {
+		t.Errorf("unfitted seed: medians %v, want 100, 300, 400", s.Steps)
+	}
+
 	// Falling medians give a negative correlation and do not count as rising.
 	falling := sweepRuns(map[float64][]int{0: {300, 300, 300}, 0.5: {200, 200, 200}, 1: {100, 100, 100}})
 	if f := FitTrends(falling)[0]; f.Spearman != -1 || f.Rises(0.5) {
