@@ -30,15 +30,15 @@ var quickSeconds = map[string]int{
 	"table1-inception-nobn-random-quick": 113,
 	"table1-alexnet-crop-wd-quick":       108, // 3 seeds: 3 x the one-seed wall time, an estimate
 	"table1-alexnet-crop-quick":          78,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-wd-quick":            60,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-quick":               45,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-random-quick":        62,
-	"table1-mlp3-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp3-quick":                  45, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp3-random-quick":           99, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-wd-quick":               45, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-quick":                  42, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-random-quick":           84, // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-alexnet-wd-quick":            35,  // CPU: 3 seeds; 65 s wall at load 16-18
+	"table1-alexnet-quick":               39,  // CPU: 3 seeds; 89 s wall at load 22-23
+	"table1-alexnet-random-quick":        40,  // CPU: 1 seed; 91 s wall at load 22
+	"table1-mlp3-wd-quick":               22,  // CPU: 3 seeds; 38 s wall at load 18-19
+	"table1-mlp3-quick":                  20,  // CPU: 3 seeds; 34 s wall at load 20-22
+	"table1-mlp3-random-quick":           51,  // CPU: 3 seeds; 88 s wall at load 18
+	"table1-mlp1-wd-quick":               18,  // CPU: 3 seeds; 32 s wall at load 19-20
+	"table1-mlp1-quick":                  18,  // CPU: 3 seeds; 64 s wall at load 24-25
+	"table1-mlp1-random-quick":           51,  // CPU: 3 seeds; 114 s wall at load 23-25
 }
 
 // InceptionImagesPerSec is the training speed of the full-size (28x28) small Inception on 2 CPU
