@@ -280,16 +280,20 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 	return order, byModel
 }
 
-// fitMedian is the median steps to fit of a group of finished runs, a run that never fitted
-// counting as slower than every run that did (it is, up to its bound): NaN when the median
-// falls on such a run, so when half or more did not fit.
+// fitMedian is the median steps to fit of a group of finished runs, a run that ended without
+// fitting counting as slower than every run that did (it is, up to its bound): NaN when the
+// median falls on such a run, so when half or more did not fit. Runs that failed or were
+// cancelled before fitting say nothing of their time and are left out.
 func fitMedian(g Group) float64 {
-	vs := g.each(func(r Run) float64 {
-		if r.FitStep < 0 {
-			return math.Inf(1)
+	var vs []float64
+	for _, r := range g.Runs {
+		switch {
+		case r.FitStep >= 0:
+			vs = append(vs, float64(r.FitStep))
+		case r.Err == nil && (r.Summary == nil || r.Summary.Status == experiments.StatusDone):
+			vs = append(vs, math.Inf(1))
 		}
-		return float64(r.FitStep)
-	})
+	}
 	if len(vs) == 0 {
 		return math.NaN()
 	}

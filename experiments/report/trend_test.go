@@ -104,6 +104,17 @@ func TestFitTrends(t *testing.T) {
 		t.Errorf("unfitted seed: medians %v, want 100, 300, 400", s.Steps)
 	}
 
+	// A cancelled run that had not fitted says nothing of its time: medians 100, 250, 400.
+	cancelled := sweepRuns(map[float64][]int{0: {100, 100, 100}, 0.5: {200, 300, -1}, 1: {400, 400, 400}})
+	for i := range cancelled {
+		if cancelled[i].FitStep < 0 {
+			cancelled[i].Summary = &experiments.Summary{Status: experiments.StatusCancelled, FitStep: -1}
+		}
+	}
+	if s := FitTrends(cancelled)[0]; !equal(s.Steps, []float64{100, 250, 400}) {
+		t.Errorf("cancelled seed: medians %v, want 100, 250, 400", s.Steps)
+	}
+
 	// Falling medians give a negative correlation and do not count as rising.
 	falling := sweepRuns(map[float64][]int{0: {300, 300, 300}, 0.5: {200, 200, 200}, 1: {100, 100, 100}})
 	if f := FitTrends(falling)[0]; f.Spearman != -1 || f.Rises(0.5) {
