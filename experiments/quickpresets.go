@@ -96,7 +96,7 @@ func fig1bQuickMLP(note string, paperModels []tfgraph.Architecture) Preset {
 	p := Preset{ID: "fig1bc-quick", Group: "Figure 1b", Tier: Quick,
 		Title:       "Figures 1b and 1c: label corruption sweep (quick)",
 		Description: "Time to fit and test error of MLP 1x64 as the fraction p of corrupted labels grows from 0 to 1, the median over 5 seeds.",
-		Why:         "MLP 1x64 on 2,000 images has 25 weights per image, as the paper's networks have 24 to 33 on CIFAR-10: with many more (MLP 1x512 on 5,000 images) the time to fit jumps once p > 0 and then stays flat.",
+		Why:         "MLP 1x64 on 2,000 gray 28x28 images has 25 weights per image, as the paper's networks have 24 to 33 on CIFAR-10: with many more (MLP 1x512 on 5,000 such images) the time to fit jumps once p > 0 and then stays flat.",
 		PaperModels: paperModels,
 		PaperNote:   note, ExpectedTime: expectedTime("fig1bc-quick")}
 	for _, pr := range fig1bQuickPs {
