@@ -16,7 +16,7 @@ import (
 // (scripts/measure-quick prints both, and the load average).
 var quickSeconds = map[string]int{
 	"fig1a-quick":                        116, // CPU: 15 runs, 200 test images; 335 s wall at load 12-20
-	"fig1a-mlp-quick":                    163, // CPU: 15 runs; 627 s wall at load 15-17
+	"fig1a-mlp-quick":                    192, // CPU: 15 runs; 842 s wall at load 16-18
 	"fig1bc-quick":                       241, // CPU: 30 runs of MLP 1x64; 1,527 s wall at load 13-24
 	"fig2b-quick":                        90,
 	"filters-quick":                      137, // CPU: 62 + 75 s
