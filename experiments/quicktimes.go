@@ -32,7 +32,7 @@ var quickSeconds = map[string]int{
 	"table1-alexnet-crop-quick":          64, // CPU: 3 seeds; 133 s wall at load 15-16
 	"table1-alexnet-wd-quick":            35, // CPU: 3 seeds; 65 s wall at load 16-18
 	"table1-alexnet-quick":               39, // CPU: 3 seeds; 89 s wall at load 22-23
-	"table1-alexnet-random-quick":        40, // CPU: 1 seed; 91 s wall at load 22
+	"table1-alexnet-random-quick":        151, // CPU: 3 seeds; 364 s wall at load 10-15
 	"table1-mlp3-wd-quick":               22, // CPU: 3 seeds; 38 s wall at load 18-19
 	"table1-mlp3-quick":                  20, // CPU: 3 seeds; 34 s wall at load 20-22
 	"table1-mlp3-random-quick":           51, // CPU: 3 seeds; 88 s wall at load 18

@@ -117,8 +117,8 @@ func (r table1Row) quickRun() (Config, string) {
 }
 
 // quickPreset is the row on MNIST. Rows whose run takes under a minute repeat it over
-// QuickSeeds (AlexNet on random labels took 40 CPU seconds, under a minute, on the Intel
-// Xeon); the Inception rows take a minute or more and run once.
+// QuickSeeds (AlexNet on random labels took 40 to 50 CPU seconds a seed on the Intel Xeon);
+// the Inception rows take a minute or more and run once.
 func (r table1Row) quickPreset() Preset {
 	q, why := r.quickRun()
 	id := "table1-" + r.id + "-quick"
