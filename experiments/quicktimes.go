@@ -28,17 +28,17 @@ var quickSeconds = map[string]int{
 	"table1-inception-nobn-wd-quick":     158, // CPU: seed 1, fit at epoch 128; 728 s wall at load 18-23
 	"table1-inception-nobn-quick":        120, // CPU: at learning rate 0.02, one seed (96 epochs)
 	"table1-inception-nobn-random-quick": 113,
-	"table1-alexnet-crop-wd-quick":       64, // CPU: 3 seeds; 183 s wall at load 16-18
-	"table1-alexnet-crop-quick":          64, // CPU: 3 seeds; 133 s wall at load 15-16
-	"table1-alexnet-wd-quick":            35, // CPU: 3 seeds; 65 s wall at load 16-18
-	"table1-alexnet-quick":               39, // CPU: 3 seeds; 89 s wall at load 22-23
+	"table1-alexnet-crop-wd-quick":       64,  // CPU: 3 seeds; 183 s wall at load 16-18
+	"table1-alexnet-crop-quick":          64,  // CPU: 3 seeds; 133 s wall at load 15-16
+	"table1-alexnet-wd-quick":            35,  // CPU: 3 seeds; 65 s wall at load 16-18
+	"table1-alexnet-quick":               39,  // CPU: 3 seeds; 89 s wall at load 22-23
 	"table1-alexnet-random-quick":        151, // CPU: 3 seeds; 364 s wall at load 10-15
-	"table1-mlp3-wd-quick":               22, // CPU: 3 seeds; 38 s wall at load 18-19
-	"table1-mlp3-quick":                  20, // CPU: 3 seeds; 34 s wall at load 20-22
-	"table1-mlp3-random-quick":           51, // CPU: 3 seeds; 88 s wall at load 18
-	"table1-mlp1-wd-quick":               18, // CPU: 3 seeds; 32 s wall at load 19-20
-	"table1-mlp1-quick":                  18, // CPU: 3 seeds; 64 s wall at load 24-25
-	"table1-mlp1-random-quick":           51, // CPU: 3 seeds; 114 s wall at load 23-25
+	"table1-mlp3-wd-quick":               22,  // CPU: 3 seeds; 38 s wall at load 18-19
+	"table1-mlp3-quick":                  20,  // CPU: 3 seeds; 34 s wall at load 20-22
+	"table1-mlp3-random-quick":           51,  // CPU: 3 seeds; 88 s wall at load 18
+	"table1-mlp1-wd-quick":               18,  // CPU: 3 seeds; 32 s wall at load 19-20
+	"table1-mlp1-quick":                  18,  // CPU: 3 seeds; 64 s wall at load 24-25
+	"table1-mlp1-random-quick":           51,  // CPU: 3 seeds; 114 s wall at load 23-25
 }
 
 // InceptionImagesPerSec is the training speed of the full-size (28x28) small Inception on 2 CPU
