@@ -149,6 +149,7 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 		sums = append(sums, s)
 	}
 	printSummaries(sums, b.preset)
+	writeTrends(os.Stdout, b.runs, sums)
 	fmt.Printf("total wall time %s\n", time.Since(start).Round(time.Second))
 	return refreshReport(b.out)
 }
@@ -367,6 +368,23 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 	writeEarlyStop(w, sums, p)
 	if p.PaperNote != "" {
 		fmt.Fprintln(w, "\npaper:", p.PaperNote)
+	}
+}
+
+// writeTrends writes, for a label-corruption sweep, each model's median steps to fit against p
+// and their Spearman rank correlation with p (report.FitTrends): Figure 1b's claim in numbers.
+// runs and sums are in the same order. Nothing for runs that are not a sweep.
+func writeTrends(w io.Writer, runs []experiments.Config, sums []experiments.Summary) {
+	var rs []report.Run
+	for i, s := range sums {
+		if i >= len(runs) {
+			break
+		}
+		s := s
+		rs = append(rs, report.Run{Config: runs[i], FitStep: s.FitStep, Summary: &s, Started: true, Done: true})
+	}
+	for _, t := range report.FitTrends(rs) {
+		fmt.Fprintln(w, "Figure 1b:", t)
 	}
 }
 

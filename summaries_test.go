@@ -41,3 +41,30 @@ func TestWriteSummaries_SeedBlock(t *testing.T) {
 		t.Errorf("a seed block without repeated names:\n%s", b.String())
 	}
 }
+
+// TestWriteTrends: a sweep's summary ends with each model's medians against p and their
+// Spearman rank correlation; runs that are not a sweep get no such line.
+func TestWriteTrends(t *testing.T) {
+	p, err := experiments.PresetByID("fig1bc-quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs []experiments.Config
+	var sums []experiments.Summary
+	for _, c := range p.Runs {
+		runs = append(runs, c)
+		// Seed s at level p fits at 1,000 p + 100 s steps: medians rise with p.
+		fit := int(1000*c.Randomization.P) + 100*int(c.Seed)
+		sums = append(sums, experiments.Summary{Name: c.Name, Seed: c.Seed, FitStep: fit, Status: experiments.StatusDone})
+	}
+	var b bytes.Buffer
+	writeTrends(&b, runs, sums)
+	if out := b.String(); !strings.Contains(out, "Figure 1b: MLP 1x64: median steps to fit 300, 500, 700, 900, 1,100, 1,300 for p = 0, 0.2, 0.4, 0.6, 0.8, 1; Spearman 1.00 over p") {
+		t.Errorf("trend line:\n%s", out)
+	}
+	b.Reset()
+	writeTrends(&b, runs[:1], sums[:1])
+	if b.Len() != 0 {
+		t.Errorf("one run is no sweep, but got:\n%s", b.String())
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"rethink/experiments/data"
@@ -91,7 +92,28 @@ func TestMetricsCSV_RoundTrip(t *testing.T) {
 // overBudget lists the quick presets whose only measurement so far exceeds 3 minutes, and why
 // they are kept quick: each is an open question for issue 11, not a permanent exception.
 var overBudget = map[string]string{
-	"fig1bc-quick": "189 s is user+sys CPU on a loaded 2-core machine, an upper bound of the quiet wall time; remeasure with scripts/measure-quick, and make it a longer tier if the wall time exceeds 3 minutes",
+	"fig1a-mlp-quick": "192 s is user+sys CPU of its 15 runs on a loaded 2-core machine (163 in an earlier measurement), about 165 s of quiet wall time; remeasure with scripts/measure-quick on a quiet machine",
+	"fig1bc-quick":    "241 s is user+sys CPU of its 30 runs (MLP 1x64, 5 seeds) on a loaded 2-core machine, about 205 s of quiet wall time; remeasure with scripts/measure-quick, and make it a longer tier if the wall time exceeds 3 minutes",
+}
+
+// onCIFAR10Only reports whether every run of p trains on CIFAR-10, which the machines the quick
+// times come from do not have: such quick presets may say "not measured yet".
+func onCIFAR10Only(p Preset) bool {
+	for _, c := range p.Runs {
+		if c.Dataset != "cifar10" {
+			return false
+		}
+	}
+	return true
+}
+
+// quickDataset is the data set a quick preset is written for: CIFAR-10 for the "-cifar10-quick"
+// ones, the embedded MNIST for the others.
+func quickDataset(p Preset) string {
+	if strings.HasSuffix(p.ID, "-cifar10-quick") {
+		return "cifar10"
+	}
+	return "mnist"
 }
 
 func TestPresets_AreValid(t *testing.T) {
@@ -111,7 +133,7 @@ func TestPresets_AreValid(t *testing.T) {
 		}
 		if reason, ok := overBudget[p.ID]; ok {
 			t.Logf("%s: over the 3-minute budget as measured: %s", p.ID, reason)
-		} else if p.Tier == Quick {
+		} else if p.Tier == Quick && !onCIFAR10Only(p) {
 			if secs := quickSeconds[p.ID]; secs <= 0 || secs > 180 {
 				t.Errorf("%s: measured %d s; a quick preset must have a measured time of at most 3 minutes", p.ID, secs)
 			}
@@ -123,8 +145,8 @@ func TestPresets_AreValid(t *testing.T) {
 			if err := c.Validate(); err != nil {
 				t.Errorf("%s/%s: %v", p.ID, c.Name, err)
 			}
-			if p.Tier == Quick && c.Dataset != "mnist" {
-				t.Errorf("%s: quick presets must run on the embedded MNIST, not %s", p.ID, c.Dataset)
+			if want := quickDataset(p); p.Tier == Quick && c.Dataset != want {
+				t.Errorf("%s: quick presets must run on %s, not %s", p.ID, want, c.Dataset)
 			}
 		}
 	}
@@ -133,8 +155,8 @@ func TestPresets_AreValid(t *testing.T) {
 			t.Errorf("no preset in group %q", g)
 		}
 	}
-	if got, want := len(Presets()), 2*(4+19)+1; got != want {
-		t.Errorf("%d presets, want %d (Figures 1a, 1b/c, 2b, filters and 19 Table 1 rows, two tiers each, and Figure 1a with the MLP)", got, want)
+	if got, want := len(Presets()), 2*(4+19)+1+2; got != want {
+		t.Errorf("%d presets, want %d (Figures 1a, 1b/c, 2b, filters and 19 Table 1 rows, two tiers each, Figure 1a with the MLP, Figures 1a and 1b/c quick on CIFAR-10)", got, want)
 	}
 	if _, err := PresetByID("nope"); err == nil {
 		t.Error("PresetByID(nope) succeeded")

@@ -32,7 +32,8 @@ func fig1aPresets() []Preset {
 	for _, m := range fig1Modes {
 		paper.Runs = append(paper.Runs, paperRun(m.name, inception, lrOf(inception), m.mode, 0))
 	}
-	return []Preset{fig1aQuickConv(note), fig1aQuickMLP(note), paper}
+	conv := fig1aQuickConv(note)
+	return []Preset{conv, fig1aQuickMLP(note), onCIFAR10(conv, cifar10QuickWhy), paper}
 }
 
 // fig1bcPresets are Figures 1b and 1c: label-corruption sweeps, quick with MLP 1x512
@@ -53,7 +54,8 @@ func fig1bcPresets() []Preset {
 			paper.Runs = append(paper.Runs, c)
 		}
 	}
-	return []Preset{fig1bQuickMLP(note, models), paper}
+	quick := fig1bQuickMLP(note, models)
+	return []Preset{quick, onCIFAR10(quick, cifar10QuickWhy), paper}
 }
 
 // fig2bPresets are Figure 2b: the small Inception with and without batch norm, quick (14x14

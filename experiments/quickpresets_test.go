@@ -30,16 +30,39 @@ func TestQuickFigure1a_RunsToZeroLossOverSeeds(t *testing.T) {
 	}
 }
 
-// Quick Table 1 rows whose run takes under a minute repeat over QuickSeeds; the others run once.
+// Quick Table 1 rows whose run takes under a minute (all but the Inception ones) repeat over
+// QuickSeeds; the others run once.
 func TestQuickTable1_SeedsWhereRunsAreShort(t *testing.T) {
 	for _, p := range Presets() {
 		if p.Group != "Table 1" || p.Tier != Quick {
 			continue
 		}
 		a := p.Runs[0].Model.Arch
-		short := a == tfgraph.MLP || (a == tfgraph.AlexNet && p.Runs[0].Randomization.Mode != data.RandomLabels)
+		short := a != tfgraph.Inception
 		if short && len(p.Runs) != len(QuickSeeds) || !short && len(p.Runs) != 1 {
 			t.Errorf("%s: %d runs; want %d", p.ID, len(p.Runs), map[bool]int{true: len(QuickSeeds), false: 1}[short])
 		}
+	}
+}
+
+// The quick Figure 1b sweeps p from 0 to 1 over 3 or more seeds, with the fit checked every
+// few steps (finer than the smallest time to fit by far), every run stopping at its fit.
+func TestQuickFigure1b_SweepOverSeedsCheckedOften(t *testing.T) {
+	p, err := PresetByID("fig1bc-quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := map[float64]int{}
+	for _, c := range p.Runs {
+		ps[c.Randomization.P]++
+		if c.Randomization.Mode != data.PartialLabels || c.StopAfterFit != 0 {
+			t.Errorf("%s: mode %s, stop after fit %d; want partial labels stopping at the fit", c.Name, c.Randomization.Mode, c.StopAfterFit)
+		}
+		if c.FitEvery <= 0 || c.FitEvery > 50 {
+			t.Errorf("%s: fit checked every %d steps; want a check every few steps", c.Name, c.FitEvery)
+		}
+	}
+	if len(p.Seeds) < 3 || len(ps) < 5 || ps[0] != len(p.Seeds) || ps[1] != len(p.Seeds) {
+		t.Errorf("seeds %v, levels %v; want 5 or more levels of p from 0 to 1, each over 3 or more seeds", p.Seeds, ps)
 	}
 }

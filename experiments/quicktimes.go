@@ -11,32 +11,34 @@ import (
 //
 // Entries marked "CPU" are not wall times: they are the user+sys CPU seconds of the run
 // (all seeds) on a 2-core Intel Xeon (AVX-512, AMX) shared with other jobs at load 12 to 26,
-// an upper bound of the quiet 2-core wall time; remeasure them on a quiet machine.
+// an upper bound of the quiet 2-core wall time (about 0.85 of it: fig1a-quick once took 149
+// CPU seconds and 126 s of wall time at load 2.4 to 5); remeasure them on a quiet machine
+// (scripts/measure-quick prints both, and the load average).
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        149, // CPU: 15 runs; 494 s wall at load 16-23
-	"fig1a-mlp-quick":                    163, // CPU: 15 runs; 627 s wall at load 15-17
-	"fig1bc-quick":                       189, // CPU: 18 runs; 509 s wall at load 12-16
+	"fig1a-quick":                        116, // CPU: 15 runs, 200 test images; 335 s wall at load 12-20
+	"fig1a-mlp-quick":                    192, // CPU: 15 runs; 842 s wall at load 16-18
+	"fig1bc-quick":                       241, // CPU: 30 runs of MLP 1x64; 1,527 s wall at load 13-24
 	"fig2b-quick":                        90,
 	"filters-quick":                      137, // CPU: 62 + 75 s
 	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
 	"table1-inception-crop-quick":        51,  // CPU: slowest of 2 seeds
-	"table1-inception-wd-quick":          47,
-	"table1-inception-quick":             38,
-	"table1-inception-random-quick":      137,
-	"table1-inception-nobn-wd-quick":     137, // CPU: at learning rate 0.02, slowest of 2 seeds
+	"table1-inception-wd-quick":          24,  // CPU: fit at epoch 18; 56 s wall at load 13-16
+	"table1-inception-quick":             50,  // CPU: fit at epoch 39; 126 s wall at load 13-18
+	"table1-inception-random-quick":      110, // CPU: fit at epoch 123; 620 s wall at load 18-23
+	"table1-inception-nobn-wd-quick":     158, // CPU: seed 1, fit at epoch 128; 728 s wall at load 18-23
 	"table1-inception-nobn-quick":        120, // CPU: at learning rate 0.02, one seed (96 epochs)
 	"table1-inception-nobn-random-quick": 113,
-	"table1-alexnet-crop-wd-quick":       108, // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-crop-quick":          78,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-wd-quick":            60,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-quick":               45,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-alexnet-random-quick":        62,
-	"table1-mlp3-wd-quick":               45,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp3-quick":                  45,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp3-random-quick":           99,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-wd-quick":               45,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-quick":                  42,  // 3 seeds: 3 x the one-seed wall time, an estimate
-	"table1-mlp1-random-quick":           84,  // 3 seeds: 3 x the one-seed wall time, an estimate
+	"table1-alexnet-crop-wd-quick":       64,  // CPU: 3 seeds; 183 s wall at load 16-18
+	"table1-alexnet-crop-quick":          64,  // CPU: 3 seeds; 133 s wall at load 15-16
+	"table1-alexnet-wd-quick":            35,  // CPU: 3 seeds; 65 s wall at load 16-18
+	"table1-alexnet-quick":               39,  // CPU: 3 seeds; 89 s wall at load 22-23
+	"table1-alexnet-random-quick":        151, // CPU: 3 seeds; 364 s wall at load 10-15
+	"table1-mlp3-wd-quick":               22,  // CPU: 3 seeds; 38 s wall at load 18-19
+	"table1-mlp3-quick":                  20,  // CPU: 3 seeds; 34 s wall at load 20-22
+	"table1-mlp3-random-quick":           51,  // CPU: 3 seeds; 88 s wall at load 18
+	"table1-mlp1-wd-quick":               18,  // CPU: 3 seeds; 32 s wall at load 19-20
+	"table1-mlp1-quick":                  18,  // CPU: 3 seeds; 64 s wall at load 24-25
+	"table1-mlp1-random-quick":           51,  // CPU: 3 seeds; 114 s wall at load 23-25
 	"archnoise-quick":                    110, // CPU: 54 runs; 245 s wall at load 16-18
 }
 

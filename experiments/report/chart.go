@@ -27,6 +27,9 @@ type Series struct {
 	// Lo and Hi, when set (as long as X), are the range over seeds at each point: a shaded
 	// band under a line, a vertical bar on a scatter chart (see GroupRuns).
 	Lo, Hi []float64
+	// Points draws the series as separate hollow squares, with no line between them: numbers
+	// reported at a few x (the paper's), not a curve.
+	Points bool
 }
 
 // Chart describes one plot, independent of the colours and size it is drawn at.
@@ -218,6 +221,18 @@ func (c Chart) addSeries(p *plot.Plot, s Series, col color.RGBA, markTop float64
 	pts := c.positive(clean(s.X, s.Y))
 	if len(pts) == 0 {
 		return false
+	}
+	if s.Points {
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return false
+		}
+		sc.Color, sc.Shape, sc.Radius = col, draw.BoxGlyph{}, vg.Points(4)
+		p.Add(sc)
+		if s.Name != "" {
+			p.Legend.Add(s.Name, sc)
+		}
+		return true
 	}
 	l, err := plotter.NewLine(pts)
 	if err != nil {

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
+
+	"rethink/experiments"
 )
 
 // maxPoints bounds the points drawn per curve, so rendering stays fast on long runs.
@@ -166,7 +169,8 @@ func IsSweep(runs []Run) bool {
 }
 
 // sweepPoint is the finished runs of a sweep at one p (its seeds): steps to fit (the median and
-// range over the seeds that fitted, drawn at fitMark, their median, when more than half did; NaN otherwise) and
+// range over the seeds that fitted, drawn at fitMark, the median over all seeds with a seed that
+// did not fit counted as the slowest, see fitMedian) and
 // final test error in percent (median and range).
 type sweepPoint struct {
 	p       float64
@@ -216,6 +220,23 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 		}
 		fit.Series = append(fit.Series, fs)
 		test.Series = append(test.Series, ts)
+	}
+	// The paper's own ends of Figure 1c (CIFAR-10, Table 1) as squares, for our models and the
+	// paper's networks of the runs' presets, each in its model's colour (the others' after
+	// ours): the clean test error at p = 0 and the random-label error at p = 1 (the paper
+	// reports no number between them in its text).
+	for i, name := range append(slices.Clone(order), paperModelsOf(runs, order)...) {
+		if clean, random, ok := experiments.PaperTestError(name); ok {
+			test.Series = append(test.Series, Series{Name: "paper, " + name + " (CIFAR-10)", Color: i, Points: true,
+				X: []float64{0, 1}, Y: []float64{clean, random}, Mark: math.NaN()})
+		}
+	}
+	for i, t := range FitTrends(runs) {
+		// The legend says how well the medians follow p (Figure 1b's claim): Spearman's rank
+		// correlation over the levels that fitted.
+		if i < len(fit.Series) && finite(t.Spearman) {
+			fit.Series[i].Name += fmt.Sprintf(" (Spearman %.2f)", t.Spearman)
+		}
 	}
 	if seeds {
 		fit.Title += "; median over seeds, bars: range"
@@ -270,7 +291,7 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 	byModel := map[string][]sweepPoint{}
 	for _, k := range keys {
 		g := members[k]
-		pt := sweepPoint{p: k.p, fit: g.Fit(), fitMark: g.FitMark(),
+		pt := sweepPoint{p: k.p, fit: g.Fit(), fitMark: fitMedian(g),
 			err: SpreadOf(g.each(func(r Run) float64 {
 				if len(r.Epochs) == 0 {
 					return math.NaN()
@@ -283,6 +304,58 @@ func sweepPoints(runs []Run) ([]string, map[string][]sweepPoint) {
 		sort.SliceStable(pts, func(a, b int) bool { return pts[a].p < pts[b].p })
 	}
 	return order, byModel
+}
+
+// fitMedian is the median steps to fit of a group of finished runs, a run that ended without
+// fitting counting as slower than every run that did (it is, up to its bound): NaN when the
+// median falls on such a run, so when half or more did not fit. Runs that failed or were
+// cancelled before fitting say nothing of their time and are left out.
+func fitMedian(g Group) float64 {
+	var vs []float64
+	for _, r := range g.Runs {
+		switch {
+		case r.FitStep >= 0:
+			vs = append(vs, float64(r.FitStep))
+		case r.Err == nil && (r.Summary == nil || r.Summary.Status == experiments.StatusDone):
+			vs = append(vs, math.Inf(1))
+		}
+	}
+	if len(vs) == 0 {
+		return math.NaN()
+	}
+	sort.Float64s(vs)
+	n := len(vs)
+	m := vs[n/2]
+	if n%2 == 0 {
+		m = (vs[n/2-1] + vs[n/2]) / 2
+	}
+	if math.IsInf(m, 0) {
+		return math.NaN()
+	}
+	return m
+}
+
+// paperModelsOf names the paper's networks of the runs' presets (Preset.PaperModels) that are
+// not among ours, each once, in order.
+func paperModelsOf(runs []Run, ours []string) []string {
+	var ids, out []string
+	for _, r := range runs {
+		if id := r.Config.Preset; id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	for _, id := range ids {
+		p, err := experiments.PresetByID(id)
+		if err != nil {
+			continue
+		}
+		for _, m := range p.PaperModels {
+			if n := m.String(); !slices.Contains(ours, n) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 func hasBase(runs []Run) bool {

@@ -170,8 +170,9 @@ func TestSweepCharts_MedianWithRangeBars(t *testing.T) {
 		}
 	}
 	fit, test := SweepCharts(runs)
-	if len(test.Series) != 1 || len(test.Series[0].X) != 2 {
-		t.Fatalf("Figure 1c: %+v, want one model with two points", test.Series)
+	// The model's points, then the paper's ends of Figure 1c for it.
+	if len(test.Series) != 2 || len(test.Series[0].X) != 2 || !test.Series[1].Points || !strings.HasPrefix(test.Series[1].Name, "paper") {
+		t.Fatalf("Figure 1c: %+v, want one model with two points and the paper's", test.Series)
 	}
 	ts := test.Series[0]
 	// Test accuracy 0.2, 0.1, 0.4: errors 80, 90, 60.
