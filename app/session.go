@@ -94,6 +94,8 @@ type session struct {
 	runs     []*trace
 	cur      int // the run in progress
 	lastPlot time.Time
+	// stale says points arrived since the last figures were made.
+	stale    bool
 	lastProg *progressView
 }
 
