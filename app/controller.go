@@ -163,7 +163,7 @@ func withThreads(runs []experiments.Config, n int) []experiments.Config {
 // app/rethink-app) a frame of this window costs a hundred milliseconds of CPU or more: the
 // runner's events, one a step, would otherwise keep the UI goroutine drawing without a pause,
 // on the cores the run trains on, and a tap would wait behind those frames.
-const uiInterval = 500 * time.Millisecond
+const uiInterval = time.Second
 
 // consume is the consumer goroutine: it builds images off the UI goroutine and hands them to
 // show, at most once per uiInterval except for the views that start or end something. The
