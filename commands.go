@@ -31,6 +31,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{name: "app", short: "open the desktop app, as rethink with no arguments does", run: noArgs("app", func() error { return openApp() })},
 		{name: "run", args: "[flags]", short: "run a preset or a config headless, with a progress bar (run --help: flags and settings)", run: cmdRun},
 		{name: "presets", short: "list the presets with their tier and expected time", run: noArgs("presets", cmdPresets)},
 		{name: "models", args: "[--input HxWxC]", short: "the paper's models, their parameter counts and learning rates", run: cmdModels},

@@ -119,19 +119,19 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	// with; the divider moves it), so that the plots keep their room in a short window.
 	aboutSplit := container.NewVSplit(container.NewVScroll(u.about), c.curves.content)
 	aboutSplit.Offset = 0.2
-	u.curvesTab = container.NewTabItem("Curves", aboutSplit)
+	u.curvesTab = newTab("Curves", aboutSplit)
 	u.table1 = newTable1Panel(all, u.presetState, u.runPresets)
 	// The paper's table on top, the rows of the experiment on screen below.
 	tables := container.NewVSplit(u.table1.content, c.table.content)
 	tables.Offset = 0.72
-	u.tableTab = container.NewTabItem("Table 1", tables)
-	u.filtersTab = container.NewTabItem("Filters", c.filters.content)
-	u.dataTab = container.NewTabItem("Data", u.data.content)
-	u.historyTab = container.NewTabItem("History", u.history.content)
+	u.tableTab = newTab("Table 1", tables)
+	u.filtersTab = newTab("Filters", c.filters.content)
+	u.dataTab = newTab("Data", u.data.content)
+	u.historyTab = newTab("History", u.history.content)
 	u.views = container.NewAppTabs(u.curvesTab, u.tableTab, u.filtersTab, u.dataTab, u.historyTab)
 	u.left = container.NewAppTabs(
-		container.NewTabItem("Presets", u.presets.content),
-		container.NewTabItem("Custom", u.custom.content))
+		newTab("Presets", u.presets.content),
+		newTab("Custom", u.custom.content))
 	u.left.OnSelected = func(*container.TabItem) { u.updateStart() }
 	c.runPanel.canStart = u.canStart
 	split := container.NewHSplit(u.left, u.views)

@@ -44,8 +44,9 @@ type (
 	}
 )
 
-// plotInterval is the least time between two re-renders of the curves during an epoch.
-const plotInterval = 300 * time.Millisecond
+// plotInterval is the least time between two new figures of the curves during an epoch; the
+// figures a window update carries are made at the update, with every point so far (consume).
+const plotInterval = uiInterval
 
 // controller starts and stops experiments and turns their events into what the panels show.
 // Its fields are touched on the UI goroutine only, except sess, which the consumer goroutine of
@@ -78,6 +79,9 @@ type controller struct {
 	onDone, onStart func()
 	// afterShow, when not nil, is called at the end of every show (tests wait on it).
 	afterShow func(view)
+	// every is the least time between two updates of the window while a run trains (0:
+	// uiInterval; tests set it).
+	every time.Duration
 }
 
 // view is what one event changes on screen. It is built off the UI goroutine by prepare and
@@ -186,21 +190,25 @@ func withThreads(runs []experiments.Config, n int) []experiments.Config {
 	return out
 }
 
+// uiInterval is the least time between two updates of the window while a run trains (its
+// start, its end and a new experiment are shown at once). Fyne draws the whole window again
+// for any change, and under a software OpenGL renderer (Xvfb, VMs: Mesa's softpipe, see
+// app/rethink-app) a frame of this window costs a hundred milliseconds of CPU or more: the
+// runner's events, one a step, would otherwise keep the UI goroutine drawing without a pause,
+// on the cores the run trains on, and a tap would wait behind those frames.
+const uiInterval = time.Second
+
 // consume is the consumer goroutine: it builds images off the UI goroutine and hands them to
-// show. When the UI is slower than the events (a software GL renderer, a busy CPU), views that
-// have not been shown yet are merged into one instead of queueing up behind each other, so the
-// screen never lags behind the run.
+// show, at most once per uiInterval except for the views that start or end something. The
+// views in between are merged into one, and so are views that the UI has not shown yet when
+// it is slower than that (a busy CPU), so the screen never lags behind the run.
 func (c *controller) consume(s *session, events <-chan experiments.Event) {
 	var (
 		mu      sync.Mutex
-		pending view
+		pending view // handed to the UI goroutine, not shown yet
 		queued  bool
 	)
-	for e := range events {
-		v := c.prepareIn(s, e)
-		if v.empty() {
-			continue
-		}
+	hand := func(v view) {
 		mu.Lock()
 		pending = pending.merge(v)
 		schedule := !queued
@@ -214,6 +222,48 @@ func (c *controller) consume(s *session, events <-chan experiments.Event) {
 				mu.Unlock()
 				c.show(v)
 			})
+		}
+	}
+	every := c.every
+	if every <= 0 {
+		every = uiInterval
+	}
+	var (
+		held    view // not handed yet: waits for the next interval
+		holding bool
+		last    time.Time
+		wake    <-chan time.Time
+	)
+	flush := func() { // the figures it carries are made now, with every point so far
+		if holding {
+			if s.stale {
+				held.plots = s.renderPlots()
+			}
+			hand(held)
+			held, holding = view{}, false
+			last = time.Now()
+		}
+		wake = nil
+	}
+	for {
+		select {
+		case e, ok := <-events:
+			if !ok {
+				flush()
+				return
+			}
+			v := c.prepareIn(s, e)
+			if v.empty() {
+				continue
+			}
+			held, holding = held.merge(v), true
+			if v.done || v.fresh || time.Since(last) >= every {
+				flush()
+			} else if wake == nil {
+				wake = time.After(every - time.Since(last))
+			}
+		case <-wake:
+			flush()
 		}
 	}
 }
@@ -398,6 +448,8 @@ func (s *session) onStep(t *trace, e experiments.StepProgress) view {
 	v := view{progress: s.stepProgress(e)}
 	if time.Since(s.lastPlot) >= plotInterval {
 		v.plots = s.renderPlots()
+	} else {
+		s.stale = true
 	}
 	return v
 }
@@ -412,6 +464,8 @@ func (s *session) onEpoch(t *trace, e experiments.EpochDone) view {
 	v := view{table: tableRows(s.runs)}
 	if time.Since(s.lastPlot) >= plotInterval {
 		v.plots = s.renderPlots()
+	} else {
+		s.stale = true
 	}
 	if s.lastProg != nil {
 		p := *s.lastProg
@@ -558,7 +612,7 @@ func thousands(n int64) string {
 
 // renderPlots makes the figures of every run of s (the panes render them on screen).
 func (s *session) renderPlots() *plotsView {
-	s.lastPlot = time.Now()
+	s.lastPlot, s.stale = time.Now(), false
 	cfgs := make([]experiments.Config, len(s.runs))
 	for i, t := range s.runs {
 		cfgs[i] = t.cfg

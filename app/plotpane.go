@@ -17,6 +17,11 @@ import (
 // change while one runs is drawn once it ended, at the latest size, so a window being dragged
 // wider costs one render in flight, not one per frame. All its fields belong to the UI
 // goroutine.
+//
+// An image rendered at the pane's present size is drawn at exactly that size in pixels, with
+// no filtering (canvas.ImageScalePixels); only an image from before a resize, while the next
+// render runs, is scaled (smoothly) to the pane. Under a software OpenGL renderer a smoothly
+// scaled texture costs several times more per pixel than an unscaled one, on every frame.
 type plotPane struct {
 	widget.BaseWidget
 	img   *canvas.Image
@@ -44,13 +49,39 @@ func newPlotPane(d *deps, style func() report.Style, c report.Chart) *plotPane {
 	return p
 }
 
-func (p *plotPane) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(p.img) }
+func (p *plotPane) CreateRenderer() fyne.WidgetRenderer { return &plotRenderer{p: p} }
 
 // Resize lays the pane out and renders it at its new size.
 func (p *plotPane) Resize(s fyne.Size) {
 	p.BaseWidget.Resize(s)
+	p.place()
 	p.kick()
 }
+
+// place sizes the image: at its own size in pixels when it was rendered for the pane's present
+// size, else stretched to the pane (keeping its aspect) until the render for that size is in.
+func (p *plotPane) place() {
+	sz, sc := p.Size(), p.scale()
+	full := report.Size{W: int(sz.Width * sc), H: int(sz.Height * sc)}
+	b := p.img.Image.Bounds()
+	if full.W > 0 && p.drawnPx == full && b.Dx() == full.W && b.Dy() == full.H {
+		p.img.FillMode, p.img.ScaleMode = canvas.ImageFillStretch, canvas.ImageScalePixels
+		p.img.Resize(fyne.NewSize(float32(full.W)/sc, float32(full.H)/sc))
+	} else {
+		p.img.FillMode, p.img.ScaleMode = canvas.ImageFillContain, canvas.ImageScaleSmooth
+		p.img.Resize(sz)
+	}
+	p.img.Move(fyne.NewPos(0, 0))
+}
+
+// plotRenderer lays out the pane's one image (see place).
+type plotRenderer struct{ p *plotPane }
+
+func (r *plotRenderer) Layout(fyne.Size)             { r.p.place() }
+func (r *plotRenderer) MinSize() fyne.Size           { return r.p.img.MinSize() }
+func (r *plotRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.p.img} }
+func (r *plotRenderer) Refresh()                     { r.p.place(); r.p.img.Refresh() }
+func (r *plotRenderer) Destroy()                     {}
 
 // Show shows the pane, rendering it first if it changed while hidden.
 func (p *plotPane) Show() {
@@ -74,16 +105,21 @@ func (p *plotPane) restyle() {
 // image is the image on screen.
 func (p *plotPane) image() image.Image { return p.img.Image }
 
-// pixels is the pane's size in pixels of the screen (bounded by deps.maxPlot).
-func (p *plotPane) pixels() report.Size {
-	sz := p.Size()
-	scale := float32(1)
+// scale is the pixels of the screen per unit of Fyne's coordinates (1 before the pane is on a
+// canvas).
+func (p *plotPane) scale() float32 {
 	if a := fyne.CurrentApp(); a != nil {
 		if cv := a.Driver().CanvasForObject(p); cv != nil && cv.Scale() > 0 {
-			scale = cv.Scale()
+			return cv.Scale()
 		}
 	}
-	px := report.Size{W: int(sz.Width * scale), H: int(sz.Height * scale)}
+	return 1
+}
+
+// pixels is the pane's size in pixels of the screen (bounded by deps.maxPlot).
+func (p *plotPane) pixels() report.Size {
+	sz, sc := p.Size(), p.scale()
+	px := report.Size{W: int(sz.Width * sc), H: int(sz.Height * sc)}
 	if m := p.d.maxPlot; m.W > 0 && px.W > m.W {
 		px.W = m.W
 	}
@@ -114,6 +150,7 @@ func (p *plotPane) kick() {
 			p.img.Image = img
 			p.drawnWant, p.drawnPx = want, px
 			p.renders++
+			p.place()
 			p.img.Refresh()
 			p.kick()
 		})

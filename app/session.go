@@ -133,6 +133,8 @@ type session struct {
 	runs     []*trace
 	cur      int // the run in progress
 	lastPlot time.Time
+	// stale says points arrived since the last figures were made.
+	stale    bool
 	lastProg *progressView
 	// workers are the workers the runs train on, several at a time (nil: one after the other on
 	// this machine); notes are what their scheduler said (a worker refused or lost).

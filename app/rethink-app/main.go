@@ -18,16 +18,20 @@ import (
 )
 
 func main() {
-	if cLocale() {
-		// Fyne's init has already complained about the C locale; a restarted process, with
-		// LANG set, does not (and starts TensorFlow with its load-time settings too).
+	// On Linux the program's pre-init (tfenv_preinit_linux.go) has already restarted it with
+	// TensorFlow's variables and a locale Fyne can parse; this is the fallback when that exec
+	// failed, and the way elsewhere.
+	if _, bad := fyneLocale(); bad {
+		// Fyne's init has already complained about the locale; a restarted process, with it
+		// set, does not (and starts TensorFlow with its load-time settings too).
 		plainLocale()
 		if exe, err := os.Executable(); err == nil {
-			tfgraph.ReexecWithLoadEnv(nil)               // sets what TensorFlow needs and restarts, if anything was unset
+			tfgraph.ReexecWithLoadEnv(stopStderrFilter) // sets what TensorFlow needs and restarts, if anything was unset
+			stopStderrFilter()
 			_ = syscall.Exec(exe, os.Args, os.Environ()) // else restart for the locale alone
 		}
 	}
-	if err := tfgraph.ReexecWithLoadEnv(plainLocale); err != nil {
+	if err := tfgraph.ReexecWithLoadEnv(func() { plainLocale(); stopStderrFilter() }); err != nil {
 		fmt.Fprintln(os.Stderr, "rethink: could not restart with TensorFlow's oneDNN kernels on, going on without:", err)
 	}
 	var err error
@@ -43,23 +47,37 @@ func main() {
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "rethink:", err)
+	}
+	stopStderrFilter() // the filter passes on what it holds before the program ends
+	if err != nil {
 		os.Exit(1)
 	}
 }
 
-// plainLocale sets LANG to en_US.UTF-8 when the locale is C or POSIX: Fyne cannot parse them and
-// says so at start-up (from an init function), and a restarted process need not say it again.
-// Other programs are not affected: the app starts none.
+// plainLocale sets the variable Fyne takes its locale from to en_US.UTF-8 when Fyne cannot parse
+// its value (see fyneLocale): Fyne says so at start-up (from an init function), and a restarted
+// process need not say it again. Other programs are not affected: the app starts none.
 func plainLocale() {
-	if cLocale() {
-		os.Setenv("LANG", "en_US.UTF-8")
+	if v, bad := fyneLocale(); bad {
+		os.Setenv(v, "en_US.UTF-8")
 	}
 }
 
-// cLocale reports whether the locale Fyne reads is C or POSIX (LANG unset counts, LC_ALL unset).
-func cLocale() bool {
-	lang := os.Getenv("LANG")
-	return os.Getenv("LC_ALL") == "" && (lang == "" || lang == "C" || lang == "POSIX" || strings.HasPrefix(lang, "C."))
+// fyneLocale names the variable Fyne reads its locale from (the first set of LC_ALL,
+// LC_MESSAGES and LANG, unless LANGUAGE is set) and reports whether its value is one Fyne cannot
+// parse and complains of: C.UTF-8, POSIX.UTF-8 and the like. Plain C and POSIX, and no locale,
+// pass quietly. The program's pre-init applies the same rule (rethink_fyne_locale in
+// tfgraph/quiet/preinit.h).
+func fyneLocale() (string, bool) {
+	if os.Getenv("LANGUAGE") != "" {
+		return "", false
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if val := os.Getenv(v); val != "" {
+			return v, strings.HasPrefix(val, "C.") || strings.HasPrefix(val, "POSIX.")
+		}
+	}
+	return "", false
 }
 
 // openApp opens the desktop app and returns when its window closes.
