@@ -225,9 +225,23 @@ func SweepCharts(runs []Run) (fit, test Chart) {
 	// paper's networks of the runs' presets, each in its model's colour (the others' after
 	// ours): the clean test error at p = 0 and the random-label error at p = 1 (the paper
 	// reports no number between them in its text).
-	for i, name := range append(slices.Clone(order), paperModelsOf(runs, order)...) {
+	used := map[int]bool{}
+	for _, name := range order {
+		used[modelColor(runs, name)] = true
+	}
+	free := 0
+	for _, name := range append(slices.Clone(order), paperModelsOf(runs, order)...) {
 		if clean, random, ok := experiments.PaperTestError(name); ok {
-			test.Series = append(test.Series, Series{Name: "paper, " + name + " (CIFAR-10)", Color: i, Points: true,
+			col := free
+			if slices.Contains(order, name) {
+				col = modelColor(runs, name)
+			} else {
+				for used[col] {
+					col++
+				}
+				used[col], free = true, col+1
+			}
+			test.Series = append(test.Series, Series{Name: "paper, " + name + " (CIFAR-10)", Color: col, Points: true,
 				X: []float64{0, 1}, Y: []float64{clean, random}, Mark: math.NaN()})
 		}
 	}
