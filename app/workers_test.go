@@ -182,6 +182,7 @@ func TestWorkers_PresetSpreadsOverLoopbackWorkersAndSaysWhere(t *testing.T) {
 
 	// A preset of two runs trains on both workers at once; the strip says where each run is.
 	u.setWorkers([]string{a, b})
+	u.ctrl.every = time.Nanosecond // every update of the strip shown: the test reads them all
 	shown := make(chan view, 1024)
 	var infos []string
 	u.ctrl.afterShow = func(v view) {
