@@ -15,7 +15,7 @@ import (
 func onCIFAR10(p Preset, why string) Preset {
 	q := p
 	q.ID = strings.TrimSuffix(p.ID, "-quick") + "-cifar10-quick"
-	q.Title = strings.Replace(p.Title, "(quick", "(quick, CIFAR-10", 1)
+	q.Title = strings.Replace(p.Title, "("+string(p.Tier), "("+string(p.Tier)+", CIFAR-10", 1)
 	q.Why = why
 	q.Runs = make([]Config, len(p.Runs))
 	for i, c := range p.Runs {

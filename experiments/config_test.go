@@ -91,10 +91,7 @@ func TestMetricsCSV_RoundTrip(t *testing.T) {
 
 // overBudget lists the quick presets whose only measurement so far exceeds 3 minutes, and why
 // they are kept quick: each is an open question for issue 11, not a permanent exception.
-var overBudget = map[string]string{
-	"fig1a-mlp-quick": "192 s is user+sys CPU of its 15 runs on a loaded 2-core machine (163 in an earlier measurement), about 165 s of quiet wall time; remeasure with scripts/measure-quick on a quiet machine",
-	"fig1bc-quick":    "241 s is user+sys CPU of its 30 runs (MLP 1x64, 5 seeds) on a loaded 2-core machine, about 205 s of quiet wall time; remeasure with scripts/measure-quick, and make it a longer tier if the wall time exceeds 3 minutes",
-}
+var overBudget = map[string]string{}
 
 // onCIFAR10Only reports whether every run of p trains on CIFAR-10, which the machines the quick
 // times come from do not have: such quick presets may say "not measured yet".

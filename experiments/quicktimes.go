@@ -15,9 +15,9 @@ import (
 // CPU seconds and 126 s of wall time at load 2.4 to 5); remeasure them on a quiet machine
 // (scripts/measure-quick prints both, and the load average).
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        116, // CPU: 15 runs, 200 test images; 335 s wall at load 12-20
-	"fig1a-mlp-quick":                    192, // CPU: 15 runs; 842 s wall at load 16-18
-	"fig1bc-quick":                       241, // CPU: 30 runs of MLP 1x64; 1,527 s wall at load 13-24
+	"fig1a-quick":                        102, // wall, quiet (load 1.2-2.1); 153 s of CPU
+	"fig1a-mlp-quick":                    263, // wall, quiet (load 1.5-1.6), 314 s of CPU: the medium tier
+	"fig1bc-quick":                       365, // wall, quiet (load 1.5-2.1), 389 s of CPU: the medium tier
 	"fig2b-quick":                        90,
 	"filters-quick":                      137, // CPU: 62 + 75 s
 	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
