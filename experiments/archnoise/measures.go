@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 
 	"rethink/experiments"
@@ -154,31 +153,11 @@ func Measures(points []Point) []Measure {
 	return out
 }
 
-// Spread is the median and range of the finite values of a set (N of them; NaN when none).
-type Spread struct {
-	Median, Min, Max float64
-	N                int
-}
+// Spread is experiments.Spread: the median and range of a number over the seeds that have it.
+type Spread = experiments.Spread
 
-// SpreadOf is the spread of the finite values of vs.
-func SpreadOf(vs []float64) Spread {
-	var f []float64
-	for _, v := range vs {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			f = append(f, v)
-		}
-	}
-	if len(f) == 0 {
-		return Spread{Median: math.NaN(), Min: math.NaN(), Max: math.NaN()}
-	}
-	sort.Float64s(f)
-	n := len(f)
-	med := f[n/2]
-	if n%2 == 0 {
-		med = (f[n/2-1] + f[n/2]) / 2
-	}
-	return Spread{Median: med, Min: f[0], Max: f[n-1], N: n}
-}
+// SpreadOf is experiments.SpreadOf: the Spread of the finite values of vs.
+func SpreadOf(vs []float64) Spread { return experiments.SpreadOf(vs) }
 
 // Cell is one network at one p over its seeds: medians and ranges of the measures. The times
 // to fit are over the runs that fitted (Fitted of Runs).

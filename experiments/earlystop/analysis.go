@@ -97,34 +97,11 @@ func AnalyzeRecord(rec experiments.RunRecord) (Result, error) {
 	return r, err
 }
 
-// Spread is the median (the mean of the middle two for an even count), minimum and maximum of
-// a number over the seeds that have it (N of them; N = 0: all three are NaN).
-type Spread struct {
-	Median, Min, Max float64
-	N                int
-}
+// Spread is experiments.Spread: the median and range of a number over the seeds that have it.
+type Spread = experiments.Spread
 
-// SpreadOf is the Spread of the finite values of vs.
-func SpreadOf(vs []float64) Spread {
-	var f []float64
-	for _, v := range vs {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			f = append(f, v)
-		}
-	}
-	s := Spread{Median: math.NaN(), Min: math.NaN(), Max: math.NaN(), N: len(f)}
-	if len(f) == 0 {
-		return s
-	}
-	sort.Float64s(f)
-	s.Min, s.Max = f[0], f[len(f)-1]
-	if n := len(f); n%2 == 1 {
-		s.Median = f[n/2]
-	} else {
-		s.Median = (f[n/2-1] + f[n/2]) / 2
-	}
-	return s
-}
+// SpreadOf is experiments.SpreadOf: the Spread of the finite values of vs.
+func SpreadOf(vs []float64) Spread { return experiments.SpreadOf(vs) }
 
 // Level is the results of the runs at one corruption level p, over their seeds: median and
 // range of the best, final and gain (fractions), of the peak step and the training accuracy

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"rethink/experiments"
 )
 
 // Group is the runs of one experiment that differ only by seed: a preset's row (or mode, or p
@@ -63,33 +65,11 @@ func GroupOf(runs []Run) []int {
 	return out
 }
 
-// Spread is the median and range of a number over the seeds of a group, counting only the
-// seeds that have it (N of them; N = 0: none has it, and the fields are NaN).
-type Spread struct {
-	Median, Min, Max float64
-	N                int
-}
+// Spread is experiments.Spread: the median and range of a number over the seeds that have it.
+type Spread = experiments.Spread
 
-// SpreadOf is the median (the mean of the middle two for an even count), minimum and maximum of
-// the finite values of vs; NaN and infinities are left out.
-func SpreadOf(vs []float64) Spread {
-	var f []float64
-	for _, v := range vs {
-		if finite(v) {
-			f = append(f, v)
-		}
-	}
-	if len(f) == 0 {
-		return Spread{Median: math.NaN(), Min: math.NaN(), Max: math.NaN()}
-	}
-	sort.Float64s(f)
-	n := len(f)
-	med := f[n/2]
-	if n%2 == 0 {
-		med = (f[n/2-1] + f[n/2]) / 2
-	}
-	return Spread{Median: med, Min: f[0], Max: f[n-1], N: n}
-}
+// SpreadOf is experiments.SpreadOf: the Spread of the finite values of vs.
+func SpreadOf(vs []float64) Spread { return experiments.SpreadOf(vs) }
 
 // each is f of every run of g.
 func (g Group) each(f func(Run) float64) []float64 {
@@ -160,7 +140,7 @@ func (g Group) Status() string {
 
 // cell formats a spread for a table: the median alone for one value, else the median, a line
 // break and the range, "97.50\n[96.00–99.00]" (the report files put a space for the break).
-func (s Spread) cell(f func(float64) string) string {
+func cell(s Spread, f func(float64) string) string {
 	switch {
 	case s.N == 0:
 		return "–"
@@ -175,7 +155,7 @@ func (s Spread) cell(f func(float64) string) string {
 func (g Group) fitCell() string {
 	f := g.Fit()
 	step := func(v float64) string { return Thousands(int64(math.Round(v))) }
-	c := f.cell(step)
+	c := cell(f, step)
 	if f.N > 0 && f.N < len(g.Runs) {
 		c = fmt.Sprintf("%d of %d fitted: %s", f.N, len(g.Runs), strings.ReplaceAll(c, "\n", " "))
 	}

@@ -50,8 +50,8 @@ func Rows(runs []Run) []Row {
 	for _, g := range groups {
 		r := g.Runs[0]
 		row := Row{Run: g.Label(), Model: r.Config.Model.String(), Data: DataLabel(r), Status: g.Status(),
-			Train: g.Train().cell(Pct), Test: g.Test().cell(Pct), PaperTrain: "–", PaperTest: "–",
-			FitStep: g.fitCell(), BestTest: g.BestTest().cell(Pct), Seeds: fmt.Sprint(len(g.Runs)), Color: g.Color()}
+			Train: cell(g.Train(), Pct), Test: cell(g.Test(), Pct), PaperTrain: "–", PaperTest: "–",
+			FitStep: g.fitCell(), BestTest: cell(g.BestTest(), Pct), Seeds: fmt.Sprint(len(g.Runs)), Color: g.Color()}
 		if k := r.Config.KindName(); !r.Config.TrainsSGD() {
 			row.Model = k // another kind's config carries an unused model
 		}
