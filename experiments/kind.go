@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"time"
 )
 
 // A Kind is one kind of experiment: SGD training of a network ("sgd", the first), and later a
@@ -162,6 +163,36 @@ func CreateRunFolder(opts Options, cfg Config) (string, error) {
 // as running, not killed, while the run goes): a kind calls it right after CreateRunFolder and
 // calls release when it has written its summary.
 func LockRunFolder(dir string) (release func(), err error) { return lockRun(dir) }
+
+// EndRunFolder ends the run of a kind other than "sgd" in its folder dir, from err, the error
+// its work ended with: it sets sum's Status (done, cancelled for a cancelled or expired
+// context, failed otherwise), Error, Seconds since start and Finished, writes metrics.csv (when
+// there are rows) and summary.json atomically, and marks a done run failed when a write fails.
+// It returns err joined with any write's error; the caller then releases the folder's lock and
+// sends Finished with sum.
+func EndRunFolder(dir string, sum *Summary, rows []Metrics, start time.Time, err error) error {
+	switch {
+	case err == nil:
+		sum.Status = StatusDone
+	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+		sum.Status = StatusCancelled
+	default:
+		sum.Status = StatusFailed
+	}
+	if err != nil {
+		sum.Error = err.Error()
+	}
+	sum.Seconds = time.Since(start).Seconds()
+	sum.Finished = time.Now().Format(time.RFC3339)
+	if len(rows) > 0 {
+		err = errors.Join(err, WriteMetricsCSV(filepath.Join(dir, "metrics.csv"), rows))
+	}
+	err = errors.Join(err, WriteJSON(filepath.Join(dir, "summary.json"), *sum))
+	if err != nil && sum.Status == StatusDone {
+		sum.Status, sum.Error = StatusFailed, err.Error()
+	}
+	return err
+}
 
 // Wait blocks while p is set, or until ctx ends, and returns ctx's error; a nil p never blocks.
 // Kinds other than "sgd" call it between the stages and iterations of their work.

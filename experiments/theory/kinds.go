@@ -197,28 +197,8 @@ func runKind(ctx context.Context, cfg experiments.Config, opts experiments.Optio
 	if err != nil {
 		return fail(err)
 	}
-	err = body(r)
-	switch {
-	case err == nil:
-		r.sum.Status = experiments.StatusDone
-	case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-		r.sum.Status = experiments.StatusCancelled
-	default:
-		r.sum.Status = experiments.StatusFailed
-	}
-	if err != nil {
-		r.sum.Error = err.Error()
-	}
-	r.sum.Seconds = time.Since(r.start).Seconds()
-	r.sum.Finished = time.Now().Format(time.RFC3339)
-	if len(r.rows) > 0 {
-		err = errors.Join(err, experiments.WriteMetricsCSV(filepath.Join(dir, "metrics.csv"), r.rows))
-	}
-	err = errors.Join(err, experiments.WriteJSON(filepath.Join(dir, "summary.json"), r.sum))
+	err = experiments.EndRunFolder(dir, &r.sum, r.rows, r.start, body(r))
 	release()
-	if err != nil && r.sum.Status == experiments.StatusDone {
-		r.sum.Status, r.sum.Error = experiments.StatusFailed, err.Error()
-	}
 	r.send(experiments.Finished{Summary: r.sum, Err: err})
 	return r.sum, err
 }
