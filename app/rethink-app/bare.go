@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
@@ -13,9 +11,6 @@ import (
 // the app's size with two tabs named like the app's first two, each holding a line of text, and
 // nothing else (no TensorFlow session, no plots). It returns when the window closes.
 func openBare() error {
-	if os.Getenv("GALLIUM_DRIVER") == "" { // the app's renderer (see newWindow)
-		os.Setenv("GALLIUM_DRIVER", "softpipe")
-	}
 	a := fyneapp.NewWithID("org.rethink.bare")
 	w := a.NewWindow("rethink: bare window")
 	w.SetContent(container.NewAppTabs(

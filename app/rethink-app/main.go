@@ -90,11 +90,7 @@ func openApp() error {
 
 // newWindow makes the app and its 1280x800 main window.
 func newWindow() (fyne.App, fyne.Window) {
-	// Mesa's llvmpipe software renderer and libtensorflow's bundled LLVM clash in one process
-	// (a crash in glDrawArrays, seen under Xvfb); softpipe has no LLVM. Hardware drivers ignore it.
-	if os.Getenv("GALLIUM_DRIVER") == "" {
-		os.Setenv("GALLIUM_DRIVER", "softpipe")
-	}
+	// Mesa's drivers load beside libtensorflow's LLVM through deepbind_linux.go.
 	a := fyneapp.NewWithID("org.rethink.lab")
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	w := a.NewWindow("rethink: how deep networks memorize")
