@@ -192,8 +192,8 @@ func withThreads(runs []experiments.Config, n int) []experiments.Config {
 
 // uiInterval is the least time between two updates of the window while a run trains (its
 // start, its end and a new experiment are shown at once). Fyne draws the whole window again
-// for any change, and under a software OpenGL renderer (Xvfb, VMs: Mesa's llvmpipe) a frame of
-// this window costs tens of milliseconds of CPU: the runner's events, one a step, would
+// for any change, and under a software OpenGL renderer (Xvfb, VMs: Mesa's llvmpipe) every frame
+// is drawn on the CPU: the runner's events, one a step, would
 // otherwise keep the UI goroutine drawing without a pause, on the cores the run trains on, and
 // a tap would wait behind those frames.
 const uiInterval = time.Second
