@@ -490,7 +490,7 @@ func (s *session) onRunEnd(e runEnd) view {
 }
 
 func (s *session) onAllDone(e allDone, resultsDir string) view {
-	text := fmt.Sprintf("finished: %d runs, results in %s", len(s.runs), resultsDir)
+	text := fmt.Sprintf("finished: %s, results in %s", experiments.Count(len(s.runs), "run"), resultsDir)
 	if len(s.runs) == 1 {
 		text = "finished; results in " + resultsDir
 	}

@@ -156,7 +156,7 @@ func presetMeta(ps Preset) string {
 		meta += " · " + ps.ExpectedTime
 	}
 	if n := len(ps.Runs); n > 1 {
-		meta += " · " + itoa(n) + " runs"
+		meta += " · " + experiments.Count(n, "run")
 	}
 	return meta
 }

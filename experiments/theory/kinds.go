@@ -563,8 +563,8 @@ func Headline(kind string, details json.RawMessage) string {
 			return ""
 		}
 		l := d.Curve[len(d.Curve)-1]
-		return fmt.Sprintf("n=%d, d=%d: after %d epochs distance to W* %.2e, to W*+null part of start %.2e, loss %.2e, ||W|| %.4g (||W*|| %.4g)",
-			d.N, d.D, l.Epoch, l.Dist, l.DistPredicted, l.Loss, l.Norm, d.NormStar)
+		return fmt.Sprintf("n=%d, d=%d: after %s distance to W* %.2e, to W*+null part of start %.2e, loss %.2e, ||W|| %.4g (||W*|| %.4g)",
+			d.N, d.D, experiments.Count(l.Epoch, "epoch"), l.Dist, l.DistPredicted, l.Loss, l.Norm, d.NormStar)
 	case KindKernel:
 		var d KernelDetails
 		if json.Unmarshal(details, &d) != nil {
