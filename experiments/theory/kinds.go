@@ -203,13 +203,15 @@ func runKind(ctx context.Context, cfg experiments.Config, opts experiments.Optio
 	return r.sum, err
 }
 
-// send delivers e unless ctx ends first; Finished always.
+// send delivers e unless ctx ends first; Finished as every kind sends it (SendFinished: after a
+// cancel it waits FinishedGrace at most for a reader, so a caller that cancelled and left does
+// not hold the run for ever).
 func (r *kindRun) send(e experiments.Event) {
 	if r.out == nil {
 		return
 	}
-	if _, final := e.(experiments.Finished); final {
-		r.out <- e
+	if f, final := e.(experiments.Finished); final {
+		experiments.SendFinished(r.ctx, r.out, f)
 		return
 	}
 	select {
