@@ -144,3 +144,35 @@ func TestHeader_PaperIsCIFAR10(t *testing.T) {
 		t.Errorf("results.csv header %q does not say the paper's numbers are on CIFAR-10", head)
 	}
 }
+
+// TestTitle_WrapsToThePlotWidth: a title wider than the plot's part of a narrow canvas (a pane
+// of a 1024-pixel window) is broken at spaces into lines that each fit, every word kept; one
+// that fits stays one line.
+func TestTitle_WrapsToThePlotWidth(t *testing.T) {
+	c := Chart{Title: "Share of clean signal kept; median over seeds, shaded: range of the seeds",
+		Series: []Series{{Name: "Softmax regression, fits 0/6", X: []float64{0, 1}, Y: []float64{1, 0}, Mark: math.NaN()}}}
+	sz := Size{W: 420, H: 150}
+	cv := vgimg.NewWith(vgimg.UseWH(inches(sz.W), inches(sz.H)), vgimg.UseDPI(DPI))
+	p := c.build(Light(), sz)
+	plotC, _, _ := layout(p, draw.New(cv))
+	width := plotC.Max.X - plotC.Min.X
+	if p.Title.TextStyle.Width(c.Title) <= width {
+		t.Fatalf("the title fits in %v: the test needs a narrower canvas", width)
+	}
+	got := wrapText(c.Title, p.Title.TextStyle, width)
+	lines := strings.Split(got, "\n")
+	if len(lines) < 2 || strings.Join(strings.Fields(got), " ") != c.Title {
+		t.Fatalf("wrapped title %q: want two lines or more holding every word", got)
+	}
+	for _, l := range lines {
+		if w := p.Title.TextStyle.Width(l); w > width {
+			t.Errorf("line %q is %v wide, more than the plot's %v", l, w, width)
+		}
+	}
+	if short := "Time to fit"; wrapText(short, p.Title.TextStyle, width) != short {
+		t.Errorf("a short title was wrapped")
+	}
+	if img := c.Render(Light(), sz); img.Bounds().Dx() != sz.W {
+		t.Errorf("rendered %v, want %d wide", img.Bounds(), sz.W)
+	}
+}
