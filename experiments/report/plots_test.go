@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -174,5 +175,27 @@ func TestTitle_WrapsToThePlotWidth(t *testing.T) {
 	}
 	if img := c.Render(Light(), sz); img.Bounds().Dx() != sz.W {
 		t.Errorf("rendered %v, want %d wide", img.Bounds(), sz.W)
+	}
+
+	// A title a little too wide keeps one line in a smaller font; one far too wide is wrapped
+	// in the smallest font.
+	size := p.Title.TextStyle.Font.Size
+	title := c.Title
+	for _, c := range []struct {
+		width vg.Length
+		lines int
+	}{{p.Title.TextStyle.Width(title) * 0.9, 1}, {width, len(lines)}} {
+		q := plot.New()
+		q.Title.Text, q.Title.TextStyle = title, p.Title.TextStyle
+		fitTitle(q, c.width)
+		got := strings.Split(q.Title.Text, "\n")
+		if len(got) > c.lines || q.Title.TextStyle.Font.Size >= size || q.Title.TextStyle.Font.Size < size*3/4 {
+			t.Errorf("fitted to %v: %d lines at %v (from %v); want at most %d, a smaller font, at least 3/4 of it", c.width, len(got), q.Title.TextStyle.Font.Size, size, c.lines)
+		}
+		for _, l := range got {
+			if w := q.Title.TextStyle.Width(l); w > c.width {
+				t.Errorf("fitted line %q is %v wide, more than %v", l, w, c.width)
+			}
+		}
 	}
 }
