@@ -90,7 +90,7 @@ func planName(p experiments.Plan) string {
 	case p.Command != "":
 		return p.Command
 	}
-	return fmt.Sprintf("%d runs", len(p.Runs))
+	return experiments.Count(len(p.Runs), "run")
 }
 
 // planProgress counts the runs of p (in dir) that ended.

@@ -55,6 +55,9 @@ type ui struct {
 	// workers is the Workers setting: the workers runs started here train on (nil: this
 	// machine). It is kept in the app's preferences.
 	workers []string
+	// workerTimeout is the Workers setting's call timeout (experiments.Options.WorkerTimeout;
+	// 0: tfgraph.RemoteTimeout).
+	workerTimeout time.Duration
 }
 
 // New builds the content of the main window. run is the runner (experiments.Run; tests pass a
@@ -73,8 +76,9 @@ func newUI(a fyne.App, w fyne.Window, run RunFunc, resultsDir string, d *deps) *
 	if resultsDir == "" {
 		resultsDir = experiments.DefaultResultsDir()
 	}
-	u := &ui{app: a, win: w, d: d, style: themeStyle(), workers: loadWorkers(a)}
-	c := &controller{run: run, resultsDir: resultsDir, win: w, workers: func() []string { return u.workers }, dataset: d.dataset}
+	u := &ui{app: a, win: w, d: d, style: themeStyle(), workers: loadWorkers(a), workerTimeout: loadWorkerTimeout(a)}
+	c := &controller{run: run, resultsDir: resultsDir, win: w, workers: func() []string { return u.workers },
+		workerTimeout: func() time.Duration { return u.workerTimeout }, runOnWorkers: experiments.RunOnWorkers, dataset: d.dataset}
 	u.ctrl = c
 	c.runPanel = newRunPanel(u.startOnScreen, c.TogglePause, c.Stop, func() { u.queue = nil; u.showQueue() })
 	c.runPanel.where.SetText(workersLabel(u.workers))

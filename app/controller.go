@@ -58,6 +58,12 @@ type controller struct {
 	// workers returns the Workers setting at the start of an experiment: its runs go to these
 	// workers, one at a time on each, instead of this machine (nil or empty: this machine).
 	workers func() []string
+	// workerTimeout returns the Workers setting's call timeout at the start of an experiment
+	// (experiments.Options.WorkerTimeout; 0: the default).
+	workerTimeout func() time.Duration
+	// runOnWorkers spreads an experiment's runs over its workers (experiments.RunOnWorkers;
+	// tests look at the options it is given).
+	runOnWorkers func(ctx context.Context, runs []experiments.Config, opts experiments.Options, workers []string, perWorker int, events func(experiments.WorkerEvent)) ([]experiments.Summary, error)
 	// dataset replaces the runs' data set when not nil (see deps.dataset).
 	dataset *data.Dataset
 
@@ -154,6 +160,9 @@ func (c *controller) Start(p Preset) {
 	events := make(chan experiments.Event, 16)
 	opts := experiments.Options{ResultsDir: c.resultsDir, Pause: c.pause, Dataset: c.dataset}
 	if len(s.workers) > 0 {
+		if c.workerTimeout != nil {
+			opts.WorkerTimeout = c.workerTimeout()
+		}
 		// A worker's own thread pools apply: the runs' threads are left as they are.
 		go c.workOn(ctx, cancel, p.Runs, opts, s.workers, events)
 	} else {
@@ -321,7 +330,7 @@ func (c *controller) work(ctx context.Context, cancel context.CancelFunc, runs [
 func (c *controller) workOn(ctx context.Context, cancel context.CancelFunc, runs []experiments.Config, opts experiments.Options, workers []string, events chan<- experiments.Event) {
 	defer close(events)
 	defer cancel()
-	_, err := experiments.RunOnWorkers(ctx, runs, opts, workers, 1, func(e experiments.WorkerEvent) {
+	_, err := c.runOnWorkers(ctx, runs, opts, workers, 1, func(e experiments.WorkerEvent) {
 		events <- onWorker{w: e} // the consumer always drains events
 	})
 	events <- allDone{experiments.Finished{Err: err}}
@@ -490,7 +499,7 @@ func (s *session) onRunEnd(e runEnd) view {
 }
 
 func (s *session) onAllDone(e allDone, resultsDir string) view {
-	text := fmt.Sprintf("finished: %d runs, results in %s", len(s.runs), resultsDir)
+	text := fmt.Sprintf("finished: %s, results in %s", experiments.Count(len(s.runs), "run"), resultsDir)
 	if len(s.runs) == 1 {
 		text = "finished; results in " + resultsDir
 	}

@@ -23,11 +23,13 @@ const (
 // (time to fit) and Figure 1c (test error). Use it on the UI goroutine.
 type curvesPanel struct {
 	loss, acc, fit, testErr *plotPane
-	// figure picks what a sweep shows; it is hidden for other experiments.
-	figure  *widget.RadioGroup
-	curves  *fyne.Container
-	save    *widget.Button
-	content fyne.CanvasObject
+	// figure picks what a sweep shows (a drop-down: three radio buttons in a row were wider
+	// than the pane of a 1024-pixel window); it and its label are hidden for other experiments.
+	figure      *widget.Select
+	figureLabel *widget.Label
+	curves      *fyne.Container
+	save        *widget.Button
+	content     fyne.CanvasObject
 	// last holds the figures on screen, for export.
 	last *plotsView
 }
@@ -41,17 +43,18 @@ func newCurvesPanel(d *deps, style func() report.Style, onExport func()) *curves
 		fit:     newPlotPane(d, style, report.Chart{}),
 		testErr: newPlotPane(d, style, report.Chart{}),
 	}
-	p.figure = widget.NewRadioGroup([]string{showCurves, showFit, showTest}, func(string) { p.arrange() })
-	p.figure.Horizontal = true
-	p.figure.Required = true
+	p.figure = widget.NewSelect([]string{showCurves, showFit, showTest}, func(string) { p.arrange() })
 	p.figure.Selected = showCurves
 	p.figure.Hide()
+	p.figureLabel = widget.NewLabel("Show")
+	p.figureLabel.Hide()
 	p.save = widget.NewButtonWithIcon("Export plots and metrics…", theme.DocumentSaveIcon(), onExport)
 	p.curves = container.NewGridWithRows(2, p.loss, p.acc)
 	p.fit.Hide()
 	p.testErr.Hide()
-	p.content = container.NewBorder(p.figure, container.NewHBox(p.save), nil, nil,
-		container.NewStack(p.curves, p.fit, p.testErr))
+	// One row above the plots for the choice and the export, so that the plots keep the height.
+	top := container.NewBorder(nil, nil, p.figureLabel, p.save, p.figure)
+	p.content = container.NewBorder(top, nil, nil, nil, container.NewStack(p.curves, p.fit, p.testErr))
 	p.last = &plotsView{figures: report.Figures{Loss: idle, Accuracy: p.acc.chart}}
 	return p
 }
@@ -67,8 +70,10 @@ func (p *curvesPanel) show(v *plotsView) {
 		p.testErr.setChart(f.TestError)
 		p.setChoices(f.Choices)
 		p.figure.Show()
+		p.figureLabel.Show()
 	} else {
 		p.figure.Hide()
+		p.figureLabel.Hide()
 	}
 	p.arrange()
 }

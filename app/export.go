@@ -74,7 +74,7 @@ func (u *ui) export() {
 func (u *ui) exportInto(parent string) {
 	target := filepath.Join(parent, u.exportName())
 	if entries, _ := os.ReadDir(target); len(entries) > 0 {
-		msg := widget.NewLabel(fmt.Sprintf("%s already holds %d files.\nReplace them with this export?", target, len(entries)))
+		msg := widget.NewLabel(fmt.Sprintf("%s already holds %s.\nReplace them with this export?", target, experiments.Count(len(entries), "file")))
 		c := dialog.NewCustomConfirm("Replace the earlier export?", "Replace (Enter)", "Cancel (Esc)", msg, func(ok bool) {
 			if ok {
 				u.exportTo(target)
@@ -93,7 +93,7 @@ func (u *ui) exportTo(dir string) {
 		u.ctrl.showError(err)
 		return
 	}
-	msg := fmt.Sprintf("Wrote %d files to %s.", len(files), dir)
+	msg := fmt.Sprintf("Wrote %s to %s.", experiments.Count(len(files), "file"), dir)
 	if u.ctrl.running {
 		msg += "\nPer-epoch metrics are in each run's folder (metrics.csv) while it runs."
 	}

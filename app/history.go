@@ -136,7 +136,7 @@ func (h *historyPanel) show(recs []experiments.RunRecord, err error) {
 		h.status.SetText(fmt.Sprintf("%s: %v", h.root, err))
 		return
 	}
-	h.status.SetText(fmt.Sprintf("%d runs in %s; tick some and open them to compare", len(recs), h.root))
+	h.status.SetText(fmt.Sprintf("%s in %s; tick some and open them to compare", experiments.Count(len(recs), "run"), h.root))
 }
 
 // recordTrace turns a stored run into a trace, as if it had just run.

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -64,16 +66,32 @@ func (p *presetsPanel) reveal(o fyne.CanvasObject) {
 }
 
 // presetButton is a preset's button: when it gets the keyboard's focus it scrolls into view.
+// Its title is drawn over it by a label that wraps (see titled), not by the button, whose text
+// would not: the longest titles made the presets pane wider than a 1024-pixel window leaves it.
 type presetButton struct {
 	widget.Button
+	title   string
 	onFocus func()
 }
 
-func newPresetButton(label string, icon fyne.Resource, tapped func()) *presetButton {
-	b := &presetButton{}
-	b.Text, b.Icon, b.OnTapped = label, icon, tapped
+func newPresetButton(title string, icon fyne.Resource, tapped func()) *presetButton {
+	b := &presetButton{title: title}
+	b.Icon, b.OnTapped = icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
+}
+
+// titled is the button with its title over it, in the button's bold, wrapped at word breaks
+// after the icon: the button draws the background, the icon, the focus and the tap, and takes
+// the taps (a label takes none).
+func (b *presetButton) titled() fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(b.title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	// The title starts where the button's own text would: after the icon and a padding (the
+	// border's), less the label's inner padding, which equals the button's.
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(theme.IconInlineSize(), 0))
+	return container.NewStack(b, container.NewBorder(nil, nil, gap, nil, l))
 }
 
 // FocusGained implements fyne.Focusable.
@@ -144,7 +162,7 @@ func (p *presetsPanel) item(ps Preset) fyne.CanvasObject {
 	desc := widget.NewLabel(ps.Description)
 	desc.Wrapping = fyne.TextWrapWord
 	m := newHint(presetMeta(ps), false)
-	row = container.NewVBox(container.NewBorder(nil, nil, nil, edit, b), desc, m)
+	row = container.NewVBox(container.NewBorder(nil, nil, nil, edit, b.titled()), desc, m)
 	return row
 }
 
@@ -156,7 +174,7 @@ func presetMeta(ps Preset) string {
 		meta += " · " + ps.ExpectedTime
 	}
 	if n := len(ps.Runs); n > 1 {
-		meta += " · " + itoa(n) + " runs"
+		meta += " · " + experiments.Count(n, "run")
 	}
 	return meta
 }

@@ -77,6 +77,13 @@ func (l columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	widths := l.widths(size.Width)
 	var y float32
 	for _, row := range l.rows(objs) {
+		// Each cell gets its width first: a label that wraps is as tall as its lines at that
+		// width, and the row as tall as its tallest cell.
+		for i, o := range row {
+			if o.Size().Width != widths[i] {
+				o.Resize(fyne.NewSize(widths[i], o.Size().Height))
+			}
+		}
 		var rh float32
 		for _, o := range row {
 			rh = max(rh, o.MinSize().Height)

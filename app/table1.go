@@ -171,8 +171,9 @@ func (p *table1Panel) refresh() {
 			l.act = p.state(ps)
 		}
 		p.rows = append(p.rows, l)
+		// The row's name wraps: truncated in a narrow window, "Inception, ra…" named two rows.
 		name := widget.NewLabel(strings.TrimSuffix(strings.TrimPrefix(ps.Title, "Table 1: "), " ("+string(ps.Tier)+")"))
-		name.Truncation = fyne.TextTruncateEllipsis
+		name.Wrapping = fyne.TextWrapWord
 		runs := l.runs
 		if l.act != "" {
 			runs = strings.TrimSpace(l.act + " " + runs)

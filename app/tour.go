@@ -38,6 +38,10 @@ type Tour struct {
 	// archnoise, e.g. bin/rethink run --preset archnoise-quick --out DIR): the tour reopens
 	// them and shoots the sweep's three views on the Curves tab.
 	ArchDir string
+	// Reopen lists further folders of ended runs of sweeps (Figures 1b/1c, early stopping,
+	// layers): the tour reopens each and shoots its views on the Curves tab, as
+	// 16-FOLDER-1.png, 16-FOLDER-2.png, 16-FOLDER-3.png.
+	Reopen []string
 	// Logf, when not nil, receives a line per shot and per wait (from Run's goroutine).
 	Logf func(format string, args ...any)
 }
@@ -75,6 +79,7 @@ func (t *Tour) Run() error {
 		{"custom and data", t.customAndData, false},
 		{"architecture sweep", t.archSweep, false},
 		{"download", t.download, false},
+		{"workers", t.workers, false},
 		{"table 1 before any run", func() error {
 			if !t.NoTraining {
 				return nil
@@ -248,6 +253,22 @@ func (t *Tour) downloadCancelled(staged fetchFunc) error {
 		u.selected = before
 		u.showSelected()
 	})
+	return nil
+}
+
+// workers opens the Workers setting with two workers and a call timeout typed in, and cancels.
+func (t *Tour) workers() error {
+	var d *workersDialog
+	t.do(func() {
+		d = t.u.newWorkersDialog(func([]string, time.Duration) {})
+		t.u.ctrl.present(d.d, nil)
+		d.entry.SetText("127.0.0.1:2222,127.0.0.1:2223")
+		d.timeout.SetText("10m")
+	})
+	if err := t.shot("06c-workers.png"); err != nil {
+		return err
+	}
+	t.do(d.d.Hide)
 	return nil
 }
 
@@ -489,12 +510,26 @@ func (t *Tour) logf(format string, args ...any) {
 
 // archSweep reopens the runs under ArchDir (nothing when it is empty) and shoots the Curves
 // tab's three views of the architecture sweep: the share of signal kept above test accuracy,
-// and the time to fit in steps and in seconds.
+// and the time to fit in steps and in seconds; then those of every folder of Reopen.
 func (t *Tour) archSweep() error {
-	if t.ArchDir == "" {
-		return nil
+	if t.ArchDir != "" {
+		if err := t.sweepViews(t.ArchDir, [3]string{"13-archnoise-signal.png", "14-archnoise-fit-steps.png", "15-archnoise-fit-seconds.png"}); err != nil {
+			return err
+		}
 	}
-	dirs, err := experiments.ListRuns(t.ArchDir)
+	for _, dir := range t.Reopen {
+		b := filepath.Base(filepath.Clean(dir))
+		if err := t.sweepViews(dir, [3]string{"16-" + b + "-1.png", "16-" + b + "-2.png", "16-" + b + "-3.png"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweepViews reopens the runs under dir and shoots the Curves tab's three views of their sweep
+// as names.
+func (t *Tour) sweepViews(dir string, names [3]string) error {
+	dirs, err := experiments.ListRuns(dir)
 	if err != nil {
 		return err
 	}
@@ -505,20 +540,21 @@ func (t *Tour) archSweep() error {
 		}
 	}
 	if len(recs) == 0 {
-		return fmt.Errorf("no runs under %s", t.ArchDir)
+		return fmt.Errorf("no runs under %s", dir)
 	}
 	u := t.u
 	t.do(func() {
 		u.views.Select(u.curvesTab)
+		u.ctrl.sess = nil // set again when these runs show
 		u.openRuns(recs)
 	})
 	if err := t.until("the sweep's views are offered", 60*time.Second, func() bool {
 		f := u.ctrl.curves.figure
-		return f.Visible() && len(f.Options) == 3 && f.Options[0] != showCurves
+		return u.ctrl.sess != nil && len(u.ctrl.sess.runs) == len(recs) && f.Visible() && len(f.Options) == 3
 	}); err != nil {
 		return err
 	}
-	for i, name := range []string{"13-archnoise-signal.png", "14-archnoise-fit-steps.png", "15-archnoise-fit-seconds.png"} {
+	for i, name := range names {
 		t.do(func() { u.ctrl.curves.figure.SetSelected(u.ctrl.curves.figure.Options[i]) })
 		if err := t.shot(name); err != nil {
 			return err

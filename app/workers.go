@@ -1,9 +1,11 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,6 +20,50 @@ import (
 // workersPref is the key of the Workers setting in the app's preferences: the workers (rethink
 // serve) that runs started from the app train on, "host:port,host:port"; empty for this machine.
 const workersPref = "workers"
+
+// workerTimeoutPref is the key of the Workers setting's call timeout: the longest one call to a
+// worker may take, as rethink sweep --worker-timeout ("90s", "10m"; empty: tfgraph.RemoteTimeout).
+const workerTimeoutPref = "workerTimeout"
+
+// loadWorkerTimeout reads the call timeout of the Workers setting; a value that does not parse
+// (edited by hand) counts as none, the default.
+func loadWorkerTimeout(a fyne.App) time.Duration {
+	if a == nil {
+		return 0
+	}
+	s := strings.TrimSpace(a.Preferences().String(workerTimeoutPref))
+	if s == "" {
+		return 0
+	}
+	d, err := parseWorkerTimeout(s)
+	if err != nil {
+		fyne.LogError("rethink: the workers' call timeout setting is ignored", err)
+		return 0
+	}
+	return d
+}
+
+// parseWorkerTimeout reads the call timeout field: blank is 0 (the default,
+// tfgraph.RemoteTimeout), else a Go duration of at least a second.
+func parseWorkerTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("call timeout %q: a duration such as 90s, 10m or 1h", s)
+	}
+	if d < time.Second {
+		return 0, fmt.Errorf("call timeout %s: at least 1s (a call uploads the data set)", s)
+	}
+	return d, nil
+}
+
+func validateWorkerTimeout(s string) error {
+	_, err := parseWorkerTimeout(s)
+	return err
+}
 
 // loadWorkers reads the Workers setting; a value that does not parse (edited by hand) counts as
 // none, so runs stay on this machine.
@@ -78,31 +124,40 @@ func workersLabel(ws []string) string {
 // button that asks each worker for its version and devices, and Save, which stores the field in
 // the app's preferences (blank: runs stay on this machine).
 type workersDialog struct {
-	entry  *widget.Entry
-	form   *widget.Form
-	check  *widget.Button
-	save   *widget.Button
-	result *widget.Label
-	d      *dialog.CustomDialog
+	entry *widget.Entry
+	// timeout is the call timeout (blank: the default).
+	timeout *widget.Entry
+	form    *widget.Form
+	check   *widget.Button
+	save    *widget.Button
+	result  *widget.Label
+	d       *dialog.CustomDialog
 }
 
 // newWorkersDialog builds the dialog on the window of u (on the UI goroutine). save is called
-// with the parsed list when Save is pressed with a valid field.
-func (u *ui) newWorkersDialog(save func([]string)) *workersDialog {
-	w := &workersDialog{entry: widget.NewEntry(), result: widget.NewLabel("")}
+// with the parsed list and call timeout (0: the default) when Save is pressed with valid fields.
+func (u *ui) newWorkersDialog(save func([]string, time.Duration)) *workersDialog {
+	w := &workersDialog{entry: widget.NewEntry(), timeout: widget.NewEntry(), result: widget.NewLabel("")}
 	w.result.Wrapping = fyne.TextWrapWord
 	w.entry.SetPlaceHolder("blank: this machine; or host:port,host:port")
 	w.entry.Validator = validateWorkers
 	w.entry.SetText(strings.Join(u.workers, ","))
 	w.check = widget.NewButtonWithIcon("Check workers", theme.SearchIcon(), func() { u.checkWorkers(w) })
-	w.form = widget.NewForm(widget.NewFormItem("Workers", w.entry))
+	w.timeout.SetPlaceHolder("blank: " + durationText(tfgraph.RemoteTimeout) + ", the default")
+	w.timeout.Validator = validateWorkerTimeout
+	if u.workerTimeout > 0 {
+		w.timeout.SetText(durationText(u.workerTimeout))
+	}
+	w.form = widget.NewForm(widget.NewFormItem("Workers", w.entry), widget.NewFormItem("Call timeout", w.timeout))
 	w.form.Items[0].HintText = "rethink serve on each machine; results stay here"
+	w.form.Items[1].HintText = "the longest one call may take (the data upload on a slow link); a lost worker is noticed after it"
 	help := widget.NewLabel("Runs started here train on these workers, one run per worker at a time; a lost " +
 		"worker's run continues on another. Reach a remote worker through an SSH tunnel: its gRPC " +
 		"server has neither authentication nor encryption.")
 	help.Wrapping = fyne.TextWrapWord
 	w.save = widget.NewButtonWithIcon("Save", theme.DocumentSaveIcon(), func() {
-		if err := validateWorkers(w.entry.Text); err != nil {
+		timeout, terr := parseWorkerTimeout(w.timeout.Text)
+		if err := errors.Join(validateWorkers(w.entry.Text), terr); err != nil {
 			w.result.SetText("Not saved: " + err.Error())
 			return
 		}
@@ -110,34 +165,37 @@ func (u *ui) newWorkersDialog(save func([]string)) *workersDialog {
 		if strings.TrimSpace(w.entry.Text) != "" {
 			ws, _ = experiments.ParseWorkers(w.entry.Text) // validated above
 		}
-		save(ws)
+		save(ws, timeout)
 		w.d.Hide()
 	})
 	w.save.Importance = widget.HighImportance
-	// Checked as it is typed: the problem is named under the field and Save and Check wait
-	// for a valid value (the form's own message shows only once the field loses the focus).
-	w.entry.OnChanged = func(s string) {
-		err := validateWorkers(s)
+	// Checked as they are typed: the problem is named under the fields and Save (and Check, for
+	// the workers) wait for valid values (the form's own message shows only once the field loses
+	// the focus).
+	changed := func(string) {
+		err := validateWorkers(w.entry.Text)
+		terr := validateWorkerTimeout(w.timeout.Text)
 		w.result.SetText("")
-		if err != nil {
-			w.result.SetText("✗ " + err.Error())
+		if both := errors.Join(err, terr); both != nil {
+			w.result.SetText("✗ " + strings.ReplaceAll(both.Error(), "\n", "\n✗ "))
 		}
-		if err != nil || strings.TrimSpace(s) == "" {
+		if err != nil || strings.TrimSpace(w.entry.Text) == "" {
 			w.check.Disable()
 		} else {
 			w.check.Enable()
 		}
-		if err != nil {
+		if err != nil || terr != nil {
 			w.save.Disable()
 		} else {
 			w.save.Enable()
 		}
 	}
-	w.entry.OnChanged(w.entry.Text)
+	w.entry.OnChanged, w.timeout.OnChanged = changed, changed
+	changed("")
 	content := container.NewVBox(w.form, help, w.result)
 	w.d = dialog.NewCustomWithoutButtons("Workers", content, u.win)
 	w.d.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { w.d.Hide() }), w.check, w.save})
-	w.d.Resize(fyne.NewSize(620, 320))
+	w.d.Resize(fyne.NewSize(640, 380))
 	return w
 }
 
@@ -203,11 +261,30 @@ func (u *ui) showWorkers() {
 	u.ctrl.present(w.d, nil)
 }
 
-// setWorkers keeps ws as the Workers setting, in the app's preferences.
-func (u *ui) setWorkers(ws []string) {
-	u.workers = ws
+// setWorkers keeps ws and the call timeout (0: the default) as the Workers setting, in the
+// app's preferences.
+func (u *ui) setWorkers(ws []string, timeout time.Duration) {
+	u.workers, u.workerTimeout = ws, timeout
 	if u.app != nil {
 		u.app.Preferences().SetString(workersPref, strings.Join(ws, ","))
+		t := ""
+		if timeout > 0 {
+			t = durationText(timeout)
+		}
+		u.app.Preferences().SetString(workerTimeoutPref, t)
 	}
 	u.ctrl.runPanel.where.SetText(workersLabel(ws))
+}
+
+// durationText writes d as a user types it and time.ParseDuration reads it: "5m", "90s" (as
+// 1m30s), "1h".
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -181,7 +182,7 @@ func TestWorkers_PresetSpreadsOverLoopbackWorkersAndSaysWhere(t *testing.T) {
 	}
 
 	// A preset of two runs trains on both workers at once; the strip says where each run is.
-	u.setWorkers([]string{a, b})
+	u.setWorkers([]string{a, b}, 0)
 	u.ctrl.every = time.Nanosecond // every update of the strip shown: the test reads them all
 	shown := make(chan view, 1024)
 	var infos []string
@@ -226,7 +227,7 @@ func TestWorkers_AbsentOrOtherVersionIsRefusedWithAReason(t *testing.T) {
 	absent := absentAddr(t)
 	u, _ := newTestUI(t, &fakeRun{})
 	u.ctrl.dataset = tinyData()
-	u.setWorkers([]string{absent, other})
+	u.setWorkers([]string{absent, other}, 0)
 	shown := make(chan view, 256)
 	var last view
 	u.ctrl.afterShow = func(v view) { last = v; shown <- v }
@@ -323,7 +324,7 @@ func TestSession_InfoSaysWhereEachRunIs(t *testing.T) {
 func TestWorkers_OtherKindsStayOnThisMachine(t *testing.T) {
 	f := &fakeRun{}
 	u, _ := newTestUI(t, f)
-	u.setWorkers([]string{absentAddr(t)})
+	u.setWorkers([]string{absentAddr(t)}, 0)
 	shown := make(chan view, 256)
 	var last view
 	u.ctrl.afterShow = func(v view) { last = v; shown <- v }
@@ -335,5 +336,80 @@ func TestWorkers_OtherKindsStayOnThisMachine(t *testing.T) {
 	runToEnd(t, shown)
 	if last.err != nil || len(f.cfgs) != 1 {
 		t.Errorf("a theorem1 run with workers set: error %v, %d runs in this process; want it run here", last.err, len(f.cfgs))
+	}
+}
+
+// The Workers setting's call timeout, as rethink sweep --worker-timeout: checked as it is typed
+// (Save disabled on a bad value), kept in the preferences, shown again, and given to the runs on
+// the workers (experiments.Options.WorkerTimeout); blank is the default.
+func TestWorkers_CallTimeoutIsASettingTheRunsGet(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	d := u.newWorkersDialog(u.setWorkers)
+	if d.timeout.Text != "" || !strings.Contains(d.timeout.PlaceHolder, "5m") {
+		t.Errorf("call timeout at first: %q, placeholder %q; want blank, the default (5m) named", d.timeout.Text, d.timeout.PlaceHolder)
+	}
+	d.entry.SetText("127.0.0.1:2222")
+	for _, bad := range []string{"5", "fast", "10ms", "-1m"} {
+		d.timeout.SetText(bad)
+		if !d.save.Disabled() || !strings.Contains(d.result.Text, "call timeout") {
+			t.Errorf("call timeout %q: Save disabled %v, message %q; want Save disabled and the problem named", bad, d.save.Disabled(), d.result.Text)
+		}
+	}
+	test.Tap(d.save)
+	if got := u.app.Preferences().String(workerTimeoutPref); got != "" || u.workers != nil {
+		t.Errorf("a bad timeout was saved: preference %q, workers %v", got, u.workers)
+	}
+	d.timeout.SetText(" 90s ")
+	if d.save.Disabled() || d.result.Text != "" {
+		t.Fatalf("call timeout 90s: Save disabled %v, message %q", d.save.Disabled(), d.result.Text)
+	}
+	test.Tap(d.save)
+	if got, want := u.app.Preferences().String(workerTimeoutPref), "1m30s"; got != want || u.workerTimeout != 90*time.Second {
+		t.Errorf("saved %q (%v), want %q", got, u.workerTimeout, want)
+	}
+	if d := u.newWorkersDialog(u.setWorkers); d.timeout.Text != "1m30s" {
+		t.Errorf("the dialog opened again shows %q, want 1m30s", d.timeout.Text)
+	}
+	if u2 := newUI(u.app, nil, (&fakeRun{}).run, t.TempDir(), testDeps()); u2.workerTimeout != 90*time.Second {
+		t.Errorf("a new window's call timeout: %v", u2.workerTimeout)
+	}
+
+	// A preset started now goes to the workers with the timeout.
+	got := make(chan experiments.Options, 1)
+	u.ctrl.runOnWorkers = func(_ context.Context, runs []experiments.Config, opts experiments.Options, ws []string, _ int, _ func(experiments.WorkerEvent)) ([]experiments.Summary, error) {
+		got <- opts
+		return make([]experiments.Summary, len(runs)), nil
+	}
+	shown := make(chan view, 256)
+	u.ctrl.afterShow = func(v view) { shown <- v }
+	u.selected = tinyPreset()
+	u.startSelected()
+	runToEnd(t, shown)
+	select {
+	case o := <-got:
+		if o.WorkerTimeout != 90*time.Second {
+			t.Errorf("the runs got a call timeout of %v, want 1m30s", o.WorkerTimeout)
+		}
+	default:
+		t.Fatal("the preset did not go to the workers")
+	}
+
+	// Blank is the default again.
+	d = u.newWorkersDialog(u.setWorkers)
+	d.timeout.SetText("")
+	test.Tap(d.save)
+	if u.workerTimeout != 0 || u.app.Preferences().String(workerTimeoutPref) != "" {
+		t.Errorf("blank call timeout: %v, preference %q", u.workerTimeout, u.app.Preferences().String(workerTimeoutPref))
+	}
+}
+
+func TestDurationText(t *testing.T) {
+	for d, want := range map[time.Duration]string{5 * time.Minute: "5m", 90 * time.Second: "1m30s", time.Hour: "1h", 45 * time.Second: "45s", 90 * time.Minute: "1h30m"} {
+		if got := durationText(d); got != want {
+			t.Errorf("durationText(%v) = %q, want %q", d, got, want)
+		}
+		if back, err := time.ParseDuration(durationText(d)); err != nil || back != d {
+			t.Errorf("%q reads back as %v, %v", durationText(d), back, err)
+		}
 	}
 }

@@ -226,20 +226,20 @@ type stopRule struct {
 }
 
 func (s stopRule) String() string {
-	check := fmt.Sprintf("checked every epoch of %d steps", s.epochSteps)
+	check := "checked every epoch of " + Count(s.epochSteps, "step")
 	if s.fitEvery > 0 {
-		check = fmt.Sprintf("checked every %d steps", s.fitEvery)
+		check = "checked every " + Count(s.fitEvery, "step")
 	}
-	bound := fmt.Sprintf("at most %d epochs (%s steps)", s.epochs, grouped(s.epochs*s.epochSteps))
+	bound := fmt.Sprintf("at most %s (%s)", Count(s.epochs, "epoch"), Count(s.epochs*s.epochSteps, "step"))
 	switch {
 	case s.loss > 0:
 		return fmt.Sprintf("goes on to a training loss of %g, %s; its time to fit is the first step at 100%% training accuracy (%s)", s.loss, bound, check)
 	case s.afterFit == 0:
 		return fmt.Sprintf("stops at 100%% training accuracy (%s), %s", check, bound)
 	case s.afterFit > 0:
-		return fmt.Sprintf("stops %d epochs after 100%% training accuracy (%s), %s", s.afterFit, check, bound)
+		return fmt.Sprintf("stops %s after 100%% training accuracy (%s), %s", Count(s.afterFit, "epoch"), check, bound)
 	}
-	return fmt.Sprintf("all %d epochs (%s steps), no stop at the fit", s.epochs, grouped(s.epochs*s.epochSteps))
+	return fmt.Sprintf("all %s (%s), no stop at the fit", Count(s.epochs, "epoch"), Count(s.epochs*s.epochSteps, "step"))
 }
 
 func stopPart(runs []Config) string {

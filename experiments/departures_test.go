@@ -127,6 +127,12 @@ func TestDeparturesOf_ListsEachSettingOnce(t *testing.T) {
 	if got := DeparturesOf([]Config{b}, alexnet); strings.Contains(got, "instead of Inception") || strings.Contains(got, "AlexNet") {
 		t.Errorf("the paper's own network named as a departure:\n%s", got)
 	}
+	// One of a thing is singular: "1 epoch", "every 1 step".
+	one := a
+	one.StopAfterFit, one.FitEvery, one.Epochs = 1, 1, 1
+	if got, want := DeparturesOf([]Config{one}, inception), "stops 1 epoch after 100% training accuracy (checked every 1 step), at most 1 epoch (10 steps)"; !strings.Contains(got, want) {
+		t.Errorf("DeparturesOf lacks %q:\n%s", want, got)
+	}
 }
 
 // speed finds a training speed quoted in a text.

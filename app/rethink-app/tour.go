@@ -19,8 +19,9 @@ import (
 // real runs (results in a temporary folder, removed afterwards) and saves a PNG of each view
 // into dir, then quits.
 func cmdTour(args []string) error {
-	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] DIR"
+	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] [--reopen RUNS]... DIR"
 	noTraining, archDir := false, ""
+	var reopen []string
 	size := fyne.NewSize(1280, 800)
 	for len(args) > 1 {
 		switch args[0] {
@@ -28,6 +29,8 @@ func cmdTour(args []string) error {
 			noTraining, args = true, args[1:]
 		case "--arch": // a folder of the architecture sweep's runs to reopen and shoot
 			archDir, args = args[1], args[2:]
+		case "--reopen": // a folder of another sweep's runs to reopen and shoot (repeatable)
+			reopen, args = append(reopen, args[1]), args[2:]
 		case "--size":
 			w, h, ok := strings.Cut(args[1], "x")
 			wi, err1 := strconv.Atoi(w)
@@ -53,6 +56,7 @@ func cmdTour(args []string) error {
 	content, tour := gui.NewTour(a, w, experiments.Run, results, args[0])
 	tour.NoTraining = noTraining
 	tour.ArchDir = archDir
+	tour.Reopen = reopen
 	tour.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "tour: "+format+"\n", args...) }
 	w.SetContent(content)
 	var tourErr error

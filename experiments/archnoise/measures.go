@@ -3,7 +3,6 @@ package archnoise
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -139,7 +138,7 @@ func Measures(points []Point) []Measure {
 			for _, a := range byseed {
 				vs = append(vs, a)
 			}
-			m.Acc0, m.Acc0From = SpreadOf(vs).Median, fmt.Sprintf("median of %d seeds", len(vs))
+			m.Acc0, m.Acc0From = SpreadOf(vs).Median, "median of "+experiments.Count(len(vs), "seed")
 		}
 		if m.Acc0From == "" {
 			m.Why = "no run at p = 0"

@@ -72,8 +72,14 @@ func (c Chart) Ranges() (x, y Range, ok bool) {
 // (or within 3% of the span below) a multiple gets one more step.
 func nice(r Range, headroom bool) Range {
 	if r.Max-r.Min <= 0 {
+		// One value: widened both ways, but not below 0 when it is not (the first point of a
+		// sweep over p, at p = 0, drew an axis from p = -1).
 		d := math.Max(math.Abs(r.Max)*0.1, 1)
-		r = Range{r.Min - d, r.Max + d}
+		lo := r.Min - d
+		if r.Min >= 0 {
+			lo = math.Max(lo, 0)
+		}
+		r = Range{lo, r.Max + d}
 	}
 	step := tickStep(r.Max-r.Min, 5)
 	lo, hi := math.Floor(r.Min/step)*step, math.Ceil(r.Max/step)*step

@@ -107,3 +107,17 @@ func TestTicks_LabelAStepOfTwoAndAHalf(t *testing.T) {
 		}
 	}
 }
+
+// TestRanges_OnePointKeepsItsSign: a sweep whose only point so far is at p = 0 (one fitted
+// network) gets an x axis from 0, not from -1; a single negative value still gets room below.
+func TestRanges_OnePointKeepsItsSign(t *testing.T) {
+	c := Chart{Series: []Series{{X: []float64{0}, Y: []float64{880}, Mark: math.NaN()}}, YFromZero: true}
+	x, y, ok := c.Ranges()
+	if !ok || x.Min < 0 || x.Max <= 0 || y.Min != 0 || y.Max < 880 {
+		t.Errorf("one point at (0, 880): x %+v, y %+v; want x from 0 and y from 0 past 880", x, y)
+	}
+	c.Series[0].X[0] = -2
+	if x, _, _ := c.Ranges(); x.Min >= -2 || x.Max <= -2 {
+		t.Errorf("one point at x = -2: x %+v, want room on both sides", x)
+	}
+}

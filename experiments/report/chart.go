@@ -6,9 +6,11 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -118,14 +120,57 @@ func toRGBA(img image.Image) *image.RGBA {
 }
 
 // draw draws c on dc: the plot, and its legend in a column of its own at the right, so that
-// the legend never covers a curve or the title.
+// the legend never covers a curve or the title. A title wider than the plot's part of the
+// canvas is fitted to it (fitTitle: gonum centres one line over the plot, and the canvas's
+// edges cut both its ends).
 func (c Chart) draw(dc draw.Canvas, st Style, sz Size) {
 	p := c.build(st, sz)
 	plotC, legC, leg := layout(p, dc)
+	fitTitle(p, plotC.Max.X-plotC.Min.X)
 	p.Draw(plotC)
 	if leg != nil {
 		leg.Draw(legC)
 	}
+}
+
+// fitTitle makes p's title fit width: first in a smaller font, down to three quarters of its
+// size, on one line (a second line takes height a short pane cannot spare), then, if it is
+// still too wide, in lines (wrapText).
+func fitTitle(p *plot.Plot, width vg.Length) {
+	t := &p.Title
+	if t.Text == "" || t.TextStyle.Width(t.Text) <= width {
+		return
+	}
+	least := t.TextStyle.Font.Size * 3 / 4
+	for t.TextStyle.Font.Size-vg.Points(0.5) >= least && t.TextStyle.Width(t.Text) > width {
+		t.TextStyle.Font.Size -= vg.Points(0.5)
+	}
+	t.Text = wrapText(t.Text, t.TextStyle, width)
+}
+
+// wrapText breaks s at spaces into lines no wider than width in style, as many words a line as
+// fit; a word wider than width alone keeps its own line. Line breaks already in s stay.
+func wrapText(s string, style text.Style, width vg.Length) string {
+	if s == "" || style.Width(s) <= width {
+		return s
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, w := range strings.Fields(para) {
+			switch {
+			case line == "":
+				line = w
+			case style.Width(line+" "+w) <= width:
+				line += " " + w
+			default:
+				out = append(out, line)
+				line = w
+			}
+		}
+		out = append(out, line)
+	}
+	return strings.Join(out, "\n")
 }
 
 // legendGap is the space between the plot and its legend column.

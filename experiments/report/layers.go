@@ -193,7 +193,7 @@ func LayersFigures(runs []Run) Figures {
 				}
 				layer := p.Nets[0].Layers[len(p.Nets[0].Layers)-1].Layer
 				mosaic.Grid = MosaicGrid(p, layer)
-				mosaic.Title = fmt.Sprintf("%s, %s: top patches of %d channels (rows), %s", d0.Model, layer, len(p.Nets[0].Layers[len(p.Nets[0].Layers)-1].Channels), netsLeftToRight(p))
+				mosaic.Title = fmt.Sprintf("%s, %s: top patches of %s (rows), %s", d0.Model, layer, experiments.Count(len(p.Nets[0].Layers[len(p.Nets[0].Layers)-1].Channels), "channel"), netsLeftToRight(p))
 				break
 			}
 		}

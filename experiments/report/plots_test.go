@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -142,5 +143,59 @@ func TestHeader_PaperIsCIFAR10(t *testing.T) {
 	head, _, _ := strings.Cut(b.String(), "\n")
 	if !strings.Contains(head, "paper train % (CIFAR-10)") || !strings.Contains(head, "paper test % (CIFAR-10)") {
 		t.Errorf("results.csv header %q does not say the paper's numbers are on CIFAR-10", head)
+	}
+}
+
+// TestTitle_WrapsToThePlotWidth: a title wider than the plot's part of a narrow canvas (a pane
+// of a 1024-pixel window) is broken at spaces into lines that each fit, every word kept; one
+// that fits stays one line.
+func TestTitle_WrapsToThePlotWidth(t *testing.T) {
+	c := Chart{Title: "Share of clean signal kept; median over seeds, shaded: range of the seeds",
+		Series: []Series{{Name: "Softmax regression, fits 0/6", X: []float64{0, 1}, Y: []float64{1, 0}, Mark: math.NaN()}}}
+	sz := Size{W: 420, H: 150}
+	cv := vgimg.NewWith(vgimg.UseWH(inches(sz.W), inches(sz.H)), vgimg.UseDPI(DPI))
+	p := c.build(Light(), sz)
+	plotC, _, _ := layout(p, draw.New(cv))
+	width := plotC.Max.X - plotC.Min.X
+	if p.Title.TextStyle.Width(c.Title) <= width {
+		t.Fatalf("the title fits in %v: the test needs a narrower canvas", width)
+	}
+	got := wrapText(c.Title, p.Title.TextStyle, width)
+	lines := strings.Split(got, "\n")
+	if len(lines) < 2 || strings.Join(strings.Fields(got), " ") != c.Title {
+		t.Fatalf("wrapped title %q: want two lines or more holding every word", got)
+	}
+	for _, l := range lines {
+		if w := p.Title.TextStyle.Width(l); w > width {
+			t.Errorf("line %q is %v wide, more than the plot's %v", l, w, width)
+		}
+	}
+	if short := "Time to fit"; wrapText(short, p.Title.TextStyle, width) != short {
+		t.Errorf("a short title was wrapped")
+	}
+	if img := c.Render(Light(), sz); img.Bounds().Dx() != sz.W {
+		t.Errorf("rendered %v, want %d wide", img.Bounds(), sz.W)
+	}
+
+	// A title a little too wide keeps one line in a smaller font; one far too wide is wrapped
+	// in the smallest font.
+	size := p.Title.TextStyle.Font.Size
+	title := c.Title
+	for _, c := range []struct {
+		width vg.Length
+		lines int
+	}{{p.Title.TextStyle.Width(title) * 0.9, 1}, {width, len(lines)}} {
+		q := plot.New()
+		q.Title.Text, q.Title.TextStyle = title, p.Title.TextStyle
+		fitTitle(q, c.width)
+		got := strings.Split(q.Title.Text, "\n")
+		if len(got) > c.lines || q.Title.TextStyle.Font.Size >= size || q.Title.TextStyle.Font.Size < size*3/4 {
+			t.Errorf("fitted to %v: %d lines at %v (from %v); want at most %d, a smaller font, at least 3/4 of it", c.width, len(got), q.Title.TextStyle.Font.Size, size, c.lines)
+		}
+		for _, l := range got {
+			if w := q.Title.TextStyle.Width(l); w > c.width {
+				t.Errorf("fitted line %q is %v wide, more than %v", l, w, c.width)
+			}
+		}
 	}
 }

@@ -203,13 +203,15 @@ func runKind(ctx context.Context, cfg experiments.Config, opts experiments.Optio
 	return r.sum, err
 }
 
-// send delivers e unless ctx ends first; Finished always.
+// send delivers e unless ctx ends first; Finished as every kind sends it (SendFinished: after a
+// cancel it waits FinishedGrace at most for a reader, so a caller that cancelled and left does
+// not hold the run for ever).
 func (r *kindRun) send(e experiments.Event) {
 	if r.out == nil {
 		return
 	}
-	if _, final := e.(experiments.Finished); final {
-		r.out <- e
+	if f, final := e.(experiments.Finished); final {
+		experiments.SendFinished(r.ctx, r.out, f)
 		return
 	}
 	select {
@@ -563,8 +565,8 @@ func Headline(kind string, details json.RawMessage) string {
 			return ""
 		}
 		l := d.Curve[len(d.Curve)-1]
-		return fmt.Sprintf("n=%d, d=%d: after %d epochs distance to W* %.2e, to W*+null part of start %.2e, loss %.2e, ||W|| %.4g (||W*|| %.4g)",
-			d.N, d.D, l.Epoch, l.Dist, l.DistPredicted, l.Loss, l.Norm, d.NormStar)
+		return fmt.Sprintf("n=%d, d=%d: after %s distance to W* %.2e, to W*+null part of start %.2e, loss %.2e, ||W|| %.4g (||W*|| %.4g)",
+			d.N, d.D, experiments.Count(l.Epoch, "epoch"), l.Dist, l.DistPredicted, l.Loss, l.Norm, d.NormStar)
 	case KindKernel:
 		var d KernelDetails
 		if json.Unmarshal(details, &d) != nil {

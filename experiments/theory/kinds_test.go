@@ -260,3 +260,27 @@ func TestKinds_Pause(t *testing.T) {
 		t.Errorf("the run ended after %v, before its pause of %v was lifted", took, hold)
 	}
 }
+
+// TestKinds_ReturnWhenTheReaderIsGone: a caller that cancels a run and stops reading its events
+// (without waiting for Finished) does not leave the run blocked for ever; Finished waits
+// experiments.FinishedGrace at most, as for SGD runs.
+func TestKinds_ReturnWhenTheReaderIsGone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cfg := experiments.DefaultConfig()
+	cfg.Kind, cfg.Name, cfg.Settings = KindTheorem1, "reader gone", settings(t, Theorem1Settings{Sizes: []int{50, 100}})
+	opts := experiments.Options{ResultsDir: t.TempDir(), Dataset: smallMNIST(t, 200, 20)}
+	out := make(chan experiments.Event) // unbuffered: every event needs the reader
+	done := make(chan error, 1)
+	go func() {
+		_, err := experiments.Run(ctx, cfg, opts, out)
+		done <- err
+	}()
+	<-out // Started: the run is under way
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(experiments.FinishedGrace + 30*time.Second):
+		t.Fatal("Run still blocked 30 s after the grace, its reader having cancelled and left")
+	}
+}
