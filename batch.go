@@ -366,6 +366,7 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 	}
 	tw.Flush()
 	writeEarlyStop(w, sums, p)
+	writeFilterShares(w, sums, p)
 	if p.PaperNote != "" {
 		fmt.Fprintln(w, "\npaper:", p.PaperNote)
 	}

@@ -65,7 +65,7 @@ func newFiltersPanel(style func() report.Style) *filtersPanel {
 		p.img[i].SetMinSize(fyne.NewSize(160, 160)) // small enough for a 1024x640 window; it grows with it
 		p.caption[i] = widget.NewLabel("")
 		p.caption[i].Alignment = fyne.TextAlignCenter
-		p.caption[i].Truncation = fyne.TextTruncateEllipsis
+		p.caption[i].Wrapping = fyne.TextWrapWord // two lines: the snapshot, then its measure
 		p.swatch[i] = newSwatch(color.Transparent)
 		p.swatch[i].Hide()
 		top := container.NewBorder(nil, nil, p.swatch[i], nil, p.pick[i])
@@ -167,6 +167,9 @@ func (p *filtersPanel) redraw() {
 		if snap.Delta {
 			text += " · change since init"
 		}
+		if share := patchShareText(snap); share != "" {
+			text += "\n" + share
+		}
 		p.caption[i].SetText(text)
 	}
 	if p.live {
@@ -174,6 +177,17 @@ func (p *filtersPanel) redraw() {
 	} else {
 		p.position.SetText(fmt.Sprintf("snapshot %d", at+1))
 	}
+}
+
+// patchShareText is the measure beside a mosaic: the mean share of its filters' energy in the
+// leading principal components of the training images' patches, against a random filter's
+// ("" when the snapshot has none: an MLP's first layer, or snapshots from before it was kept).
+func patchShareText(snap experiments.FiltersReady) string {
+	if snap.PatchShare <= 0 || snap.PatchChance <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.0f%% of the energy in the images' %d leading patch components (random filters %.0f%%)",
+		100*snap.PatchShare, experiments.PatchComponents, 100*snap.PatchChance)
 }
 
 // blank is a white placeholder image.

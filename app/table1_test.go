@@ -97,3 +97,25 @@ func TestFiltersAndData_FollowANewExperiment(t *testing.T) {
 	u.ctrl.Stop()
 	waitView(t, shown, func(v view) bool { return v.done })
 }
+
+// Each mosaic carries its measure: the share of its filters' energy in the images' leading
+// patch components, beside a random filter's (issue 11: seen and counted); none for a
+// snapshot without it.
+func TestFilters_CaptionCountsTheShareInThePatchComponents(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	fp := u.ctrl.filters
+	with := experiments.FiltersReady{Epoch: 30, Step: 960, Shape: []int64{5, 5, 1, 4}, Weights: make([]float32, 100),
+		Delta: true, PatchShare: 0.347, PatchChance: 0.12}
+	without := experiments.FiltersReady{Epoch: 30, Step: 960, Shape: []int64{5, 5, 1, 4}, Weights: make([]float32, 100)}
+	fp.show([]filterSource{{name: "true labels", snaps: []experiments.FiltersReady{with}},
+		{name: "random labels", snaps: []experiments.FiltersReady{without}}})
+	fp.pick[0].SetSelected("true labels")
+	fp.pick[1].SetSelected("random labels")
+	want := "35% of the energy in the images' 3 leading patch components (random filters 12%)"
+	if got := fp.caption[0].Text; !strings.HasSuffix(got, "\n"+want) {
+		t.Errorf("caption with a share: %q, want it to end in a line %q", got, want)
+	}
+	if got := fp.caption[1].Text; strings.Contains(got, "energy") || strings.Contains(got, "\n") {
+		t.Errorf("caption without a share: %q, want the snapshot's line alone", got)
+	}
+}

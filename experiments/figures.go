@@ -86,17 +86,20 @@ func fig2bPresets() []Preset {
 	return []Preset{quick, paper}
 }
 
+// FiltersGroup is the group of the presets whose point is the first-layer filters.
+const FiltersGroup = "Filters"
+
 // filtersPresets are the first-layer filters of AlexNet after true and random labels, quick
 // (1,000 MNIST images, 30 epochs) and with the paper's settings.
 func filtersPresets() []Preset {
 	models := []tfgraph.Architecture{alexnet}
-	quick := Preset{ID: "filters-quick", Group: "Filters", Tier: Quick,
+	quick := Preset{ID: "filters-quick", Group: FiltersGroup, Tier: Quick,
 		Title:       "First-layer filters: true vs random labels (quick)",
 		Description: "AlexNet's 5x5 first-layer filters after training on true labels and on random labels, side by side, with the share of their change in the 3 leading components of the images' 5x5 patches (chance 12%).",
 		Why:         "Both runs train for the same number of epochs, though true labels fit in about 7.",
 		PaperNote:   "Networks trained on random labels still reach zero training error; their filters are the picture of memorization.",
 		PaperModels: models, ExpectedTime: expectedTime("filters-quick")}
-	paper := Preset{ID: "filters-paper", Group: "Filters", Tier: Paper,
+	paper := Preset{ID: "filters-paper", Group: FiltersGroup, Tier: Paper,
 		Title: "First-layer filters: true vs random labels (paper)", Description: quick.Description,
 		Why: paperNeeds, PaperModels: models, PaperNote: quick.PaperNote, ExpectedTime: expectedTime("filters-paper")}
 	for _, m := range fig1Modes[:2] {
