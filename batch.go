@@ -318,7 +318,17 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 	fmt.Fprintln(tw, "\nrun\tseed\ttrain acc\ttest acc\tbest test (step)\tsteps to 100%\tflip rate\ttime")
 	var names []string
 	byName := map[string][]experiments.Summary{}
+	sgd := map[string]bool{} // a run of another kind has no one accuracy, fit or flip rate
+	counted := 0             // the runs of the per-run table with SGD's figures
+	for _, c := range p.Runs {
+		sgd[c.Name] = c.TrainsSGD()
+	}
 	for _, s := range sums {
+		if isSGD, known := sgd[s.Name]; known && !isSGD {
+			fmt.Fprintf(tw, "%s\t%d\t-\t-\t-\t-\t-\t%.0fs\n", s.Name, s.Seed, s.Seconds)
+			continue
+		}
+		counted++
 		fit := "not reached"
 		if s.FitStep >= 0 {
 			fit = fmt.Sprint(s.FitStep)
@@ -330,7 +340,7 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 		}
 		byName[s.Name] = append(byName[s.Name], s)
 	}
-	if len(names) < len(sums) {
+	if len(names) < counted {
 		fmt.Fprintln(tw, "\nmedian [range] over seeds\tseeds\ttrain acc\ttest acc\tsteps to 100%")
 		for _, n := range names {
 			g := byName[n]

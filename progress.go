@@ -53,8 +53,13 @@ func (v *progressView) handle(e experiments.Event, i, n int) {
 		if e.Resumed {
 			what = fmt.Sprintf(", resumed at step %d", e.FirstStep)
 		}
-		fmt.Fprintf(v.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f%s\n      %s\n",
-			i, n, e.Config.Name, model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, what, e.Dir)
+		if v.kind == experiments.KindSGD {
+			fmt.Fprintf(v.w, "\n[%d/%d] %s: %s on %s, %s parameters, %d train / %d test images, flip rate %.3f%s\n      %s\n",
+				i, n, e.Config.Name, model, shortDevice(e.Device), thousands(e.Params), e.TrainSize, e.TestSize, e.FlipRate, what, e.Dir)
+		} else { // its networks, parameters and labels are its own: no one count or flip rate
+			fmt.Fprintf(v.w, "\n[%d/%d] %s: %s on %s, %d train / %d test images%s\n      %s\n",
+				i, n, e.Config.Name, model, shortDevice(e.Device), e.TrainSize, e.TestSize, what, e.Dir)
+		}
 		v.lastLine = time.Now()
 		if v.tty {
 			v.bar = progressbar.NewOptions64(int64(max(e.TotalSteps, 1)),

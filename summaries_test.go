@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -66,5 +67,28 @@ func TestWriteTrends(t *testing.T) {
 	writeTrends(&b, runs[:1], sums[:1])
 	if b.Len() != 0 {
 		t.Errorf("one run is no sweep, but got:\n%s", b.String())
+	}
+}
+
+// Runs of a kind other than SGD (here the layer-by-layer kind over three seeds) have no one
+// accuracy, fit or flip rate: their rows show dashes and the time, and no seed block is made
+// of them (the table said "not reached" for networks that had all fitted).
+func TestWriteSummaries_OtherKindsShowNoSGDFigures(t *testing.T) {
+	p, err := experiments.PresetByID("layers-quick")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sums []experiments.Summary
+	for _, c := range p.Runs {
+		sums = append(sums, experiments.Summary{Name: c.Name, Seed: c.Seed, FitStep: -1, Seconds: 61, FinalTrainAcc: 1})
+	}
+	var b bytes.Buffer
+	writeSummaries(&b, sums, p)
+	out := b.String()
+	if strings.Contains(out, "not reached") || strings.Contains(out, "over seeds") || strings.Contains(out, "100.00%") {
+		t.Errorf("SGD figures for runs of another kind:\n%s", out)
+	}
+	if got := len(regexp.MustCompile(`(?m)(  -  +){5}61s$`).FindAllString(out, -1)); got != len(sums) {
+		t.Errorf("%d dashed rows, want %d:\n%s", got, len(sums), out)
 	}
 }
