@@ -42,6 +42,10 @@ type Tour struct {
 	// layers): the tour reopens each and shoots its views on the Curves tab, as
 	// 16-FOLDER-1.png, 16-FOLDER-2.png, 16-FOLDER-3.png.
 	Reopen []string
+	// FiltersDir, when set, is a folder of ended runs of the filters preset (bin/rethink run
+	// --preset filters-quick --out DIR), reopened for the Filters shot instead of trained (the
+	// preset takes minutes).
+	FiltersDir string
 	// Logf, when not nil, receives a line per shot and per wait (from Run's goroutine).
 	Logf func(format string, args ...any)
 }
@@ -109,8 +113,8 @@ func (t *Tour) Run() error {
 		}, false},
 	}
 	for _, s := range steps {
-		if s.train && t.NoTraining {
-			continue
+		if s.train && t.NoTraining && !(s.name == "alexnet filters" && t.FiltersDir != "") {
+			continue // (the filters of FiltersDir need no training)
 		}
 		if err := s.f(); err != nil {
 			return fmt.Errorf("tour: %s: %w", s.name, err)
@@ -297,7 +301,7 @@ func (t *Tour) reopened() error {
 }
 
 // figure1a runs the quick Figure 1a preset, one seed: the curves mid-run (third of five runs), then the
-// MLP's first-layer filters, true against random labels.
+// first-layer filters of its runs (the small AlexNet), true against random labels.
 func (t *Tour) figure1a() error {
 	u := t.u
 	p, err := experiments.PresetByID("fig1a-quick")
@@ -329,7 +333,7 @@ func (t *Tour) figure1a() error {
 		return err
 	}
 	t.do(func() { u.views.Select(u.filtersTab) })
-	return t.shot("08-filters-mlp.png")
+	return t.shot("08-filters-fig1a.png")
 }
 
 // table1 runs the quick Table 1 rows of MLP 1x512 on true and on random labels, one after the
@@ -347,18 +351,51 @@ func (t *Tour) table1() error {
 	return t.shot("09-table1.png")
 }
 
-// alexnetFilters runs the filters preset shrunk to 500 images and 12 epochs a run, and shows
-// AlexNet's 5x5 filters after true and after random labels.
+// alexnetFilters shows AlexNet's 5x5 filters after true and after random labels, with their
+// measure under each mosaic: the filters preset as it is (1,000 images, 30 epochs; shrunk to
+// 500 images and 12 epochs both sides looked like the same noise), or its runs under
+// FiltersDir reopened.
 func (t *Tour) alexnetFilters() error {
-	shrink := func(c *experiments.Config) { c.TrainSize, c.TestSize, c.Epochs = 500, 500, 12 }
-	if err := t.startPreset("filters-quick", shrink); err != nil {
-		return err
-	}
-	if err := t.untilDone(); err != nil {
-		return err
+	if t.FiltersDir != "" {
+		if err := t.reopenRuns(t.FiltersDir); err != nil {
+			return err
+		}
+	} else {
+		if err := t.startPreset("filters-quick", nil); err != nil {
+			return err
+		}
+		if err := t.untilDone(); err != nil {
+			return err
+		}
 	}
 	t.do(func() { t.u.views.Select(t.u.filtersTab) })
 	return t.shot("10-filters-alexnet.png")
+}
+
+// reopenRuns opens the ended runs under dir as one experiment, as the history does, and waits
+// until they show.
+func (t *Tour) reopenRuns(dir string) error {
+	dirs, err := experiments.ListRuns(dir)
+	if err != nil {
+		return err
+	}
+	var recs []experiments.RunRecord
+	for _, d := range dirs {
+		if rec, err := experiments.ReadRun(d); err == nil {
+			recs = append(recs, rec)
+		}
+	}
+	if len(recs) == 0 {
+		return fmt.Errorf("no runs under %s", dir)
+	}
+	u := t.u
+	t.do(func() {
+		u.ctrl.sess = nil // set again when these runs show
+		u.openRuns(recs)
+	})
+	return t.until("the reopened runs show", 60*time.Second, func() bool {
+		return u.ctrl.sess != nil && len(u.ctrl.sess.runs) == len(recs)
+	})
 }
 
 // startPreset starts the preset id, each run changed by edit when it is not nil, as a tap on it
@@ -529,28 +566,14 @@ func (t *Tour) archSweep() error {
 // sweepViews reopens the runs under dir and shoots the Curves tab's three views of their sweep
 // as names.
 func (t *Tour) sweepViews(dir string, names [3]string) error {
-	dirs, err := experiments.ListRuns(dir)
-	if err != nil {
+	u := t.u
+	t.do(func() { u.views.Select(u.curvesTab) })
+	if err := t.reopenRuns(dir); err != nil {
 		return err
 	}
-	var recs []experiments.RunRecord
-	for _, d := range dirs {
-		if rec, err := experiments.ReadRun(d); err == nil {
-			recs = append(recs, rec)
-		}
-	}
-	if len(recs) == 0 {
-		return fmt.Errorf("no runs under %s", dir)
-	}
-	u := t.u
-	t.do(func() {
-		u.views.Select(u.curvesTab)
-		u.ctrl.sess = nil // set again when these runs show
-		u.openRuns(recs)
-	})
 	if err := t.until("the sweep's views are offered", 60*time.Second, func() bool {
 		f := u.ctrl.curves.figure
-		return u.ctrl.sess != nil && len(u.ctrl.sess.runs) == len(recs) && f.Visible() && len(f.Options) == 3
+		return f.Visible() && len(f.Options) == 3
 	}); err != nil {
 		return err
 	}

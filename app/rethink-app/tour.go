@@ -19,8 +19,8 @@ import (
 // real runs (results in a temporary folder, removed afterwards) and saves a PNG of each view
 // into dir, then quits.
 func cmdTour(args []string) error {
-	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] [--reopen RUNS]... DIR"
-	noTraining, archDir := false, ""
+	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] [--reopen RUNS]... [--filters RUNS] DIR"
+	noTraining, archDir, filtersDir := false, "", ""
 	var reopen []string
 	size := fyne.NewSize(1280, 800)
 	for len(args) > 1 {
@@ -29,6 +29,8 @@ func cmdTour(args []string) error {
 			noTraining, args = true, args[1:]
 		case "--arch": // a folder of the architecture sweep's runs to reopen and shoot
 			archDir, args = args[1], args[2:]
+		case "--filters": // a folder of the filters preset's runs to reopen instead of training them
+			filtersDir, args = args[1], args[2:]
 		case "--reopen": // a folder of another sweep's runs to reopen and shoot (repeatable)
 			reopen, args = append(reopen, args[1]), args[2:]
 		case "--size":
@@ -57,6 +59,7 @@ func cmdTour(args []string) error {
 	tour.NoTraining = noTraining
 	tour.ArchDir = archDir
 	tour.Reopen = reopen
+	tour.FiltersDir = filtersDir
 	tour.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "tour: "+format+"\n", args...) }
 	w.SetContent(content)
 	var tourErr error
