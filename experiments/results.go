@@ -260,13 +260,21 @@ func newRunDir(root, name string) (string, error) {
 	if slug == "" {
 		slug = "run"
 	}
+	// root must be a folder, or no name under it is ever free: a symbolic link that loops or
+	// leads nowhere answers "exists" to every Mkdir under it, so its own error is the one told.
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		if _, serr := os.Stat(root); serr != nil && os.IsExist(err) {
+			err = serr
+		}
+		return "", fmt.Errorf("experiments: make results folder: %w", err)
+	}
 	base := filepath.Join(root, time.Now().Format("20060102-150405")+"-"+slug)
 	dir := base
-	for i := 2; ; i++ {
-		err := os.MkdirAll(filepath.Dir(dir), 0o755)
-		if err == nil {
-			err = os.Mkdir(dir, 0o755)
-		}
+	// Names taken by earlier runs of the same second get -2, -3, ...; the bound only stops a
+	// file system that answers "exists" to every name from keeping the run here for ever.
+	const maxTries = 10000
+	for i := 2; i <= maxTries; i++ {
+		err := os.Mkdir(dir, 0o755)
 		if err == nil {
 			return dir, nil
 		}
@@ -275,6 +283,7 @@ func newRunDir(root, name string) (string, error) {
 		}
 		dir = fmt.Sprintf("%s-%d", base, i)
 	}
+	return "", fmt.Errorf("experiments: make run folder: %d names under %s all exist", maxTries, base)
 }
 
 // finite reports whether v is neither NaN nor infinite.
