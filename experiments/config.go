@@ -114,6 +114,11 @@ func DefaultConfig() Config {
 	}
 }
 
+// MaxThreads bounds the threads setting: TensorFlow starts that many threads in each of its
+// two pools when the session opens, and 100000 took 10 GB and minutes of a core before the
+// first step, deaf to Ctrl-C.
+const MaxThreads = 1024
+
 // Validate reports settings a run cannot start with, in words a user can act on.
 func (c Config) Validate() error {
 	switch strings.ToLower(c.Dataset) {
@@ -139,6 +144,9 @@ func (c Config) Validate() error {
 		if n.v < 0 {
 			return fmt.Errorf("experiments: %s = %d must not be negative (0 means the default)", n.what, n.v)
 		}
+	}
+	if c.Threads > MaxThreads {
+		return fmt.Errorf("experiments: threads = %d: at most %d (TensorFlow starts that many threads in each of its pools; 0: its default, one per core)", c.Threads, MaxThreads)
 	}
 	if c.StopAfterFit < -1 {
 		return fmt.Errorf("experiments: stop_after_fit = %d: want -1 (never) or a number of epochs", c.StopAfterFit)

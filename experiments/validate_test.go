@@ -51,6 +51,22 @@ func TestValidate_RejectsNegativeCounts(t *testing.T) {
 	}
 }
 
+// TestValidate_BoundsThreads: threads=100000 opened a session of 100000 threads a pool (10 GB,
+// minutes, deaf to Ctrl-C); above MaxThreads Validate refuses, naming the setting and the bound.
+func TestValidate_BoundsThreads(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.Set("threads", "100000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "threads") || !strings.Contains(err.Error(), "1024") {
+		t.Errorf("threads = 100000: Validate gives %v, want an error naming threads and the bound", err)
+	}
+	c.Threads = MaxThreads
+	if err := c.Validate(); err != nil {
+		t.Errorf("threads = %d: %v", MaxThreads, err)
+	}
+}
+
 // TestRun_EmptyTrainingSplitRefused names the empty split before any training.
 func TestRun_EmptyTrainingSplitRefused(t *testing.T) {
 	ds := bars(16, 4, 1)
@@ -130,6 +146,16 @@ func TestCheckRunFlags(t *testing.T) {
 		err := CheckRunFlags(tc.preset, tc.config, tc.resume, tc.sets, tc.rest)
 		if (err == nil) != tc.ok {
 			t.Errorf("%+v: err = %v, want ok=%v", tc, err, tc.ok)
+		}
+	}
+}
+
+// TestStartWorker_RefusesBadThreads: serve --threads -1 served with TensorFlow's default, and
+// a huge count would start that many threads; both are refused before a server starts.
+func TestStartWorker_RefusesBadThreads(t *testing.T) {
+	for _, n := range []int{-1, MaxThreads + 1} {
+		if _, _, err := StartWorker(WorkerOptions{Listen: "127.0.0.1:0", Threads: n}); err == nil || !strings.Contains(err.Error(), "threads") {
+			t.Errorf("StartWorker with %d threads: err = %v, want a refusal naming threads", n, err)
 		}
 	}
 }
