@@ -306,6 +306,9 @@ func printSummaries(sums []experiments.Summary, p experiments.Preset) {
 	writeSummaries(os.Stdout, sums, p)
 }
 
+// pctCell is a fraction in [0, 1] as a percentage with two decimals.
+func pctCell(v float64) string { return fmt.Sprintf("%.2f%%", 100*v) }
+
 // writeSummaries writes one row per run (with its seed), then, when runs of one name ran with
 // several seeds, one row per name with the median and [min–max] over its seeds of train and
 // test accuracy and steps to 100% ("2 of 3: ..." when some seeds did not fit), then the
@@ -323,8 +326,16 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 		if s.FitStep >= 0 {
 			fit = fmt.Sprint(s.FitStep)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, s.Seed, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
-			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
+		// A run that did not end done (diverged, failed, ...) says so beside its name, and a run
+		// with no epoch behind it has no accuracies to show, not 0.00%.
+		name, train, test, best := s.Name, pctCell(s.FinalTrainAcc), pctCell(s.FinalTestAcc), fmt.Sprintf("%s (%d)", pctCell(s.BestTestAcc), s.BestTestStep)
+		if s.Status != "" && s.Status != experiments.StatusDone {
+			name += " (" + string(s.Status) + ")"
+		}
+		if s.Epochs == 0 && s.Steps == 0 && s.Status != "" && s.Status != experiments.StatusDone {
+			train, test, best = "–", "–", "–"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.3f\t%.0fs\n", name, s.Seed, train, test, best, fit, s.FlipRate, s.Seconds)
 		if _, ok := byName[s.Name]; !ok {
 			names = append(names, s.Name)
 		}
