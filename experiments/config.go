@@ -196,6 +196,9 @@ func ReadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
+	if err := checkJSONObject(b); err != nil {
+		return Config{}, fmt.Errorf("experiments: %s: %w", path, err)
+	}
 	c := DefaultConfig()
 	// A config that names its model gets that model whole: the default's hidden widths must not
 	// stay under a model that has none (softmax regression: "hidden" is omitted when empty).

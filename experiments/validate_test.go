@@ -159,3 +159,40 @@ func TestStartWorker_RefusesBadThreads(t *testing.T) {
 		}
 	}
 }
+
+// TestReadConfig_RejectsDuplicatesAndNonObjects: json keeps the last of a key given twice
+// ("epochs": 1, "epochs": 2 ran 2 epochs without a word), matches keys without regard to case
+// ("Epochs" beside "epochs"), and decodes null into the defaults (a 20-epoch MNIST run). Each
+// is an error naming what is wrong; nested objects are checked too.
+func TestReadConfig_RejectsDuplicatesAndNonObjects(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ doc, want string }{
+		{`{"epochs": 1, "epochs": 2}`, `"epochs" is given twice`},
+		{`{"epochs": 1, "Epochs": 7}`, `"Epochs"`},
+		{`{"model": {"arch": "mlp", "hidden": [8], "arch": "alexnet"}}`, `"model.arch" is given twice`},
+		{`null`, "not null"},
+		{`[{"epochs": 1}]`, "not an array"},
+		{`3`, "not the number 3"},
+	} {
+		path := dir + "/c.json"
+		if err := os.WriteFile(path, []byte(c.doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadConfig(path); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ReadConfig(%s): err = %v, want one saying %s", c.doc, err, c.want)
+		}
+	}
+	path := dir + "/ok.json"
+	if err := os.WriteFile(path, []byte(`{"epochs": 2, "model": {"arch": "mlp", "hidden": [8, 8]}, "randomization": {"mode": "random-labels"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := ReadConfig(path); err != nil || c.Epochs != 2 || len(c.Model.Hidden) != 2 {
+		t.Errorf("ReadConfig of a good file with nested objects: %+v, %v", c, err)
+	}
+	if err := os.WriteFile(path, []byte(`{"epochs": 2`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadConfig(path); err == nil || strings.Contains(err.Error(), "twice") {
+		t.Errorf("ReadConfig of a cut file: err = %v, want the decoder's error", err)
+	}
+}
