@@ -201,6 +201,9 @@ func ReadRun(dir string) (RunRecord, error) {
 			return rec, fmt.Errorf("experiments: %s: %w", dir, err)
 		}
 	}
+	// A run killed before its first summary has no steps at which anything happened: -1, not
+	// 0 ("fitted at step 0" in the report); a summary.json read below writes every field.
+	rec.Summary = Summary{BestTestStep: -1, FitStep: -1, ThresholdStep: -1, LossStep: -1}
 	if b, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil {
 		if err := json.Unmarshal(b, &rec.Summary); err != nil {
 			return rec, fmt.Errorf("experiments: %s/summary.json: %w", dir, err)

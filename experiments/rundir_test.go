@@ -67,3 +67,21 @@ func TestNewRunDir_SameSecondGetsSuffix(t *testing.T) {
 		t.Fatalf("folders %s and %s, want two under %s", a, b, root)
 	}
 }
+
+// TestReadRun_NoSummaryMeansNoSteps: a run killed before it wrote summary.json read as fitted
+// at step 0 (the report's "fitted at step" said 0 for it); its steps read as -1, never.
+func TestReadRun_NoSummaryMeansNoSteps(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteJSON(filepath.Join(dir, "config.json"), tinyConfig()); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rec.Summary
+	if s.Status != StatusKilled || s.FitStep != -1 || s.ThresholdStep != -1 || s.LossStep != -1 || s.BestTestStep != -1 {
+		t.Errorf("run without summary.json: status %q, fit step %d, threshold step %d, loss step %d, best test step %d; want killed and -1s",
+			s.Status, s.FitStep, s.ThresholdStep, s.LossStep, s.BestTestStep)
+	}
+}
