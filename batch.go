@@ -124,8 +124,10 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 			case experiments.PlanResumable:
 				opts.ResumeDir = filepath.Join(b.out, pr.Dir)
 			default:
+				old := ""
 				if pr.Dir != "" {
 					dropEmptyRun(filepath.Join(b.out, pr.Dir), rec)
+					old = filepath.Join(b.out, pr.Dir)
 				}
 				onStart = func(dir string) {
 					if rel, err := filepath.Rel(b.out, dir); err == nil {
@@ -135,7 +137,9 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 					}
 					if err := experiments.WritePlan(b.out, *plan); err != nil {
 						fmt.Fprintln(os.Stderr, "rethink: warning: the plan could not record the run's folder:", err)
+						return
 					}
+					dropSupersededRun(old, dir)
 				}
 			}
 		}
@@ -164,6 +168,27 @@ func dropEmptyRun(dir string, rec experiments.RunRecord) {
 		return
 	}
 	os.RemoveAll(dir)
+}
+
+// dropSupersededRun removes old, the folder of a plan's run that was stopped before its first
+// checkpoint, once the plan names now, the folder of the same run started again: left, it was
+// a second row of the report (killed, its first epochs) merged with the new one as if a
+// second seed. The new run, of the same config and seed, writes the same epochs again. A
+// folder another process runs in is kept.
+func dropSupersededRun(old, now string) {
+	if old == "" || filepath.Clean(old) == filepath.Clean(now) {
+		return
+	}
+	if _, err := os.Stat(old); err != nil {
+		return
+	}
+	rec, err := experiments.ReadRun(old)
+	if err != nil || rec.Summary.Status == experiments.StatusRunning || experiments.HasCheckpoint(old) {
+		return
+	}
+	if err := os.RemoveAll(old); err != nil {
+		fmt.Fprintf(os.Stderr, "rethink: warning: the folder of the run started again, %s, could not be removed: %v\n", old, err)
+	}
 }
 
 // interruptedError is the exit of a batch stopped by sig: 128 + the signal's number, and

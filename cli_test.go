@@ -296,3 +296,44 @@ func TestCLI_ResumeRunPrintsSummaryAndReport(t *testing.T) {
 		t.Errorf("the --out report was not refreshed: %v\n%s", err, b)
 	}
 }
+
+// TestCLI_ResumeReplacesARunKilledBeforeItsCheckpoint: a sweep killed after a run's first
+// epoch but before its checkpoint left that run's folder (metrics, no checkpoint) beside the
+// folder of the same run started again by run --resume, and the report merged the two into one
+// row as two seeds, one of them killed. After the resume the plan's folders are the only run
+// folders, and the report shows every run done.
+func TestCLI_ResumeReplacesARunKilledBeforeItsCheckpoint(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sweep")
+	_, stderr, code := runCLI(t, setEnv(), "sweep", "--p", "0,1", "--set", "train_size=200", "--set", "test_size=100",
+		"--set", "epochs=1", "--set", "hidden=16", "--set", "threads=1", "--out", out)
+	if code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	plan, err := experiments.ReadPlan(out)
+	if err != nil || len(plan.Runs) != 2 || plan.Runs[1].Dir == "" {
+		t.Fatalf("plan.json: %+v, %v", plan, err)
+	}
+	// The second run as a kill between its first metrics row and its checkpoint leaves it.
+	killed := filepath.Join(out, plan.Runs[1].Dir)
+	for _, name := range []string{"state.json", "checkpoint", "summary.json"} {
+		if err := os.RemoveAll(filepath.Join(killed, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code := runCLI(t, setEnv(), "run", "--resume", out)
+	if code != 0 {
+		t.Fatalf("run --resume: exit %d\n%s%s", code, stdout, stderr)
+	}
+	plan, err = experiments.ReadPlan(out)
+	if err != nil || plan.Runs[1].Dir == "" || filepath.Join(out, plan.Runs[1].Dir) == killed {
+		t.Fatalf("plan.json after the resume: %+v, %v", plan, err)
+	}
+	runs, _ := experiments.ListRuns(out)
+	if len(runs) != 2 {
+		t.Errorf("%d run folders after the resume, want the plan's 2: %v", len(runs), runs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "results.csv"))
+	if err != nil || strings.Count(string(b), ",done,") != 2 || strings.Contains(string(b), "killed") {
+		t.Errorf("results.csv after the resume, want two done runs and none killed: %v\n%s", err, b)
+	}
+}
