@@ -315,9 +315,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	if h := theory.Headline(c.KindName(), sum.Details); h != "" {
 		fmt.Printf("      %s\n", strings.ReplaceAll(h, "\n  ", "\n      "))
 	}
-	if dir == "" && opts.ResumeDir != "" && !errors.Is(err, experiments.ErrFinished) {
-		dir = opts.ResumeDir
-	}
+	// Curves are drawn for a run that started (its Started event named dir): a resume refused
+	// before that (no checkpoint, another process runs the folder) changed nothing to draw,
+	// and must not write into the folder.
 	if dir != "" && !errors.Is(err, experiments.ErrFinished) {
 		if cerr := report.WriteRunCurves(dir); cerr != nil {
 			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)

@@ -199,15 +199,7 @@ func ReadConfig(path string) (Config, error) {
 	if err := checkJSONObject(b); err != nil {
 		return Config{}, fmt.Errorf("experiments: %s: %w", path, err)
 	}
-	c := DefaultConfig()
-	// A config that names its model gets that model whole: the default's hidden widths must not
-	// stay under a model that has none (softmax regression: "hidden" is omitted when empty).
-	var named struct {
-		Model json.RawMessage `json:"model"`
-	}
-	if json.Unmarshal(b, &named) == nil && len(named.Model) > 0 {
-		c.Model = tfgraph.Architecture{}
-	}
+	c := configBase(b)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields() // a misspelt setting must not run with the default
 	if err := dec.Decode(&c); err != nil {
@@ -217,6 +209,21 @@ func ReadConfig(path string) (Config, error) {
 		return Config{}, fmt.Errorf("experiments: %s: more than one JSON value", path)
 	}
 	return c, nil
+}
+
+// configBase is the Config a JSON document b is decoded onto: DefaultConfig, so that a file may
+// give only what differs (every field json omits when empty has a zero default), less the
+// model when b names one: the default's hidden widths must not stay under a model that has
+// none (softmax regression: "hidden" is omitted when empty).
+func configBase(b []byte) Config {
+	c := DefaultConfig()
+	var named struct {
+		Model json.RawMessage `json:"model"`
+	}
+	if json.Unmarshal(b, &named) == nil && len(named.Model) > 0 {
+		c.Model = tfgraph.Architecture{}
+	}
+	return c
 }
 
 // Set changes one setting by its key (its JSON name), as the command line's --set key=value

@@ -191,8 +191,16 @@ func ReadRun(dir string) (RunRecord, error) {
 	if err != nil {
 		return rec, fmt.Errorf("experiments: %s is not a run folder: %w", dir, err)
 	}
+	// A config.json of another version may lack settings (their defaults apply, as for
+	// --config) or have more (ignored here; --resume refuses them); one without a name is
+	// named by its folder, not an empty row of the report.
+	rec.Config = configBase(b)
+	rec.Config.Name = ""
 	if err := json.Unmarshal(b, &rec.Config); err != nil {
 		return rec, fmt.Errorf("experiments: %s/config.json: %w", dir, err)
+	}
+	if rec.Config.Name == "" {
+		rec.Config.Name = filepath.Base(dir)
 	}
 	if f, err := os.Open(filepath.Join(dir, "metrics.csv")); err == nil {
 		rec.Metrics, err = ReadMetricsCSV(f)

@@ -85,3 +85,26 @@ func TestReadRun_NoSummaryMeansNoSteps(t *testing.T) {
 			s.Status, s.FitStep, s.ThresholdStep, s.LossStep, s.BestTestStep)
 	}
 }
+
+// TestReadRun_ConfigOfAnotherVersion: a config.json with a field this version lacks and
+// without most of its own read as a run of no name, no model and no data set (an empty row of
+// the report); missing settings read as their defaults, a missing name as the folder's.
+func TestReadRun_ConfigOfAnotherVersion(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "old-run")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"future_setting": 1, "epochs": 3}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := DefaultConfig()
+	c := rec.Config
+	if c.Name != "old-run" || c.Epochs != 3 || c.Dataset != def.Dataset || c.Model.Arch != def.Model.Arch || c.Batch != def.Batch || c.Kind != KindSGD {
+		t.Errorf("config read: name %q, epochs %d, data set %q, model %q, batch %d, kind %q; want the folder's name, 3 and the defaults",
+			c.Name, c.Epochs, c.Dataset, c.Model.Arch, c.Batch, c.Kind)
+	}
+}
