@@ -196,3 +196,14 @@ func TestReadConfig_RejectsDuplicatesAndNonObjects(t *testing.T) {
 		t.Errorf("ReadConfig of a cut file: err = %v, want the decoder's error", err)
 	}
 }
+
+// TestSweep_RefusesNaNProbability: sweep --p 0,nan passed the list's check (NaN fails both
+// p < 0 and p > 1), trained the p=0 run and then failed on the second; the list is refused
+// before anything runs.
+func TestSweep_RefusesNaNProbability(t *testing.T) {
+	for _, ps := range []string{"nan", "0,NaN", "0,+Inf"} {
+		if _, err := Sweep(DefaultConfig(), []string{"mlp"}, ps); err == nil || !strings.Contains(err.Error(), "[0, 1]") {
+			t.Errorf("Sweep p %q: err = %v, want the list refused", ps, err)
+		}
+	}
+}
