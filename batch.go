@@ -161,7 +161,13 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 // dropEmptyRun removes the folder of a run that starts again, when it holds nothing a person
 // could want (no metrics): it would only be an empty row of the report.
 func dropEmptyRun(dir string, rec experiments.RunRecord) {
-	if len(rec.Metrics) > 0 || rec.Summary.Status == experiments.StatusRunning {
+	// Only a folder read as a run (its config.json) is removed: a plan.json edited or damaged
+	// to name another folder ("." or "../x"), or a run folder whose config.json cannot be read,
+	// is left alone.
+	if rec.Dir == "" || len(rec.Metrics) > 0 || rec.Summary.Status == experiments.StatusRunning {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config.json")); err != nil {
 		return
 	}
 	if _, err := os.Stat(filepath.Join(dir, "metrics.csv")); err == nil {

@@ -45,3 +45,51 @@ func TestRunOne_RefusedResumeWritesNothing(t *testing.T) {
 		t.Errorf("the refused resume changed the folder: %v, was %d files", names, len(before))
 	}
 }
+
+// TestDropEmptyRun_OnlyRunFolders: a plan.json whose run names a folder that is not a run
+// (".", "../elsewhere", or a run folder whose config.json is damaged) made run --resume delete
+// that folder with all it held; only a folder read as a run without metrics goes.
+func TestDropEmptyRun_OnlyRunFolders(t *testing.T) {
+	out := t.TempDir()
+	other := filepath.Join(out, "not-a-run")
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "keep.txt"), []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	damaged := filepath.Join(out, "damaged-run")
+	if err := os.Mkdir(damaged, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(damaged, "config.json"), []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{other, out, damaged} {
+		plan := experiments.Plan{Runs: []experiments.PlanRun{{Config: experiments.DefaultConfig(), Dir: dir}}}
+		st, rec := plan.Runs[0].State("/")
+		if st != experiments.PlanUnstarted {
+			t.Fatalf("%s: state %v", dir, st)
+		}
+		dropEmptyRun(dir, rec)
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("%s was removed", dir)
+		}
+	}
+	// A run folder with a config.json and nothing else is an empty run: it goes.
+	empty := filepath.Join(out, "empty-run")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := experiments.WriteJSON(filepath.Join(empty, "config.json"), experiments.DefaultConfig()); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := experiments.ReadRun(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dropEmptyRun(empty, rec)
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Errorf("the empty run folder was kept (%v)", err)
+	}
+}
