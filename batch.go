@@ -125,7 +125,9 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 				opts.ResumeDir = filepath.Join(b.out, pr.Dir)
 			default:
 				old := ""
-				if pr.Dir != "" {
+				// Only a folder inside the results folder, as the plan records them, is ever
+				// removed: a plan.json edited to name another place is not trusted with that.
+				if pr.Dir != "" && filepath.IsLocal(pr.Dir) {
 					dropEmptyRun(filepath.Join(b.out, pr.Dir), rec)
 					old = filepath.Join(b.out, pr.Dir)
 				}
