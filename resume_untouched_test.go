@@ -93,3 +93,32 @@ func TestDropEmptyRun_OnlyRunFolders(t *testing.T) {
 		t.Errorf("the empty run folder was kept (%v)", err)
 	}
 }
+
+// TestCLI_ResumeLeavesFoldersOutsideThePlan: a plan.json edited to name a run folder outside
+// its results folder ("../victim", an empty run) made run --resume remove that folder; it is
+// left alone, and the run starts in a folder of its own.
+func TestCLI_ResumeLeavesFoldersOutsideThePlan(t *testing.T) {
+	root := t.TempDir()
+	out, victim := filepath.Join(root, "sweep"), filepath.Join(root, "victim")
+	for _, d := range []string{out, victim} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := experiments.DefaultConfig()
+	c.Name, c.TrainSize, c.TestSize, c.Epochs, c.Batch, c.Threads = "tiny", 100, 50, 1, 50, 1
+	c.Model.Hidden = []int64{8}
+	if err := experiments.WriteJSON(filepath.Join(victim, "config.json"), c); err != nil {
+		t.Fatal(err)
+	}
+	if err := experiments.WritePlan(out, experiments.Plan{Runs: []experiments.PlanRun{{Config: c, Dir: "../victim"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, setEnv(), "run", "--resume", out)
+	if code != 0 {
+		t.Fatalf("run --resume: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(victim, "config.json")); err != nil {
+		t.Errorf("the folder outside the plan's results folder was removed: %v", err)
+	}
+}
