@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -83,8 +84,22 @@ func setEnv() []string { return userEnv("TF_CPP_MIN_LOG_LEVEL=2", "TF_ENABLE_ONE
 func tinyConfig(t *testing.T, dir string, extra string) string {
 	t.Helper()
 	path := filepath.Join(dir, "tiny.json")
-	cfg := `{"name":"tiny","train_size":300,"test_size":100,"model":{"arch":"mlp","hidden":[16]},"epochs":2,"batch":100,"device":"cpu","threads":1` + extra + `}`
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+	// extra (",key":value...) replaces the base's keys: a config file may not give a key twice.
+	cfg := map[string]any{}
+	base := `{"name":"tiny","train_size":300,"test_size":100,"model":{"arch":"mlp","hidden":[16]},"epochs":2,"batch":100,"device":"cpu","threads":1}`
+	if err := json.Unmarshal([]byte(base), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if extra != "" {
+		if err := json.Unmarshal([]byte("{"+strings.TrimPrefix(extra, ",")+"}"), &cfg); err != nil {
+			t.Fatalf("extra %q: %v", extra, err)
+		}
+	}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -6,9 +6,28 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+// lockedBuffer is a bytes.Buffer that a process's output goroutines write while a test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
 
 // TestCLI_CtrlCOnWorkers: Ctrl-C of a sweep on workers exited 1 and advised
 // "rethink run --resume DIR" with a literal DIR; it exits 130, as in process, and names the
@@ -22,7 +41,7 @@ func TestCLI_CtrlCOnWorkers(t *testing.T) {
 	l.Close()
 	srv := exec.Command(rethinkBin(t), "serve", "--listen", addr, "--threads", "1")
 	srv.Env = setEnv()
-	var srvOut bytes.Buffer
+	var srvOut lockedBuffer
 	srv.Stdout, srv.Stderr = &srvOut, &srvOut
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
