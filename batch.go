@@ -124,8 +124,12 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 			case experiments.PlanResumable:
 				opts.ResumeDir = filepath.Join(b.out, pr.Dir)
 			default:
-				if pr.Dir != "" {
+				old := ""
+				// Only a folder inside the results folder, as the plan records them, is ever
+				// removed: a plan.json edited to name another place is not trusted with that.
+				if pr.Dir != "" && filepath.IsLocal(pr.Dir) {
 					dropEmptyRun(filepath.Join(b.out, pr.Dir), rec)
+					old = filepath.Join(b.out, pr.Dir)
 				}
 				onStart = func(dir string) {
 					if rel, err := filepath.Rel(b.out, dir); err == nil {
@@ -135,7 +139,9 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 					}
 					if err := experiments.WritePlan(b.out, *plan); err != nil {
 						fmt.Fprintln(os.Stderr, "rethink: warning: the plan could not record the run's folder:", err)
+						return
 					}
+					dropSupersededRun(old, dir)
 				}
 			}
 		}
@@ -157,13 +163,40 @@ func (b batch) execute(ctx context.Context, interrupted func() os.Signal, plan *
 // dropEmptyRun removes the folder of a run that starts again, when it holds nothing a person
 // could want (no metrics): it would only be an empty row of the report.
 func dropEmptyRun(dir string, rec experiments.RunRecord) {
-	if len(rec.Metrics) > 0 || rec.Summary.Status == experiments.StatusRunning {
+	// Only a folder read as a run (its config.json) is removed: a plan.json edited or damaged
+	// to name another folder ("." or "../x"), or a run folder whose config.json cannot be read,
+	// is left alone.
+	if rec.Dir == "" || len(rec.Metrics) > 0 || rec.Summary.Status == experiments.StatusRunning {
+		return
+	}
+	if _, err := os.Stat(filepath.Join(dir, "config.json")); err != nil {
 		return
 	}
 	if _, err := os.Stat(filepath.Join(dir, "metrics.csv")); err == nil {
 		return
 	}
 	os.RemoveAll(dir)
+}
+
+// dropSupersededRun removes old, the folder of a plan's run that was stopped before its first
+// checkpoint, once the plan names now, the folder of the same run started again: left, it was
+// a second row of the report (killed, its first epochs) merged with the new one as if a
+// second seed. The new run, of the same config and seed, writes the same epochs again. A
+// folder another process runs in is kept.
+func dropSupersededRun(old, now string) {
+	if old == "" || filepath.Clean(old) == filepath.Clean(now) {
+		return
+	}
+	if _, err := os.Stat(old); err != nil {
+		return
+	}
+	rec, err := experiments.ReadRun(old)
+	if err != nil || rec.Summary.Status == experiments.StatusRunning || experiments.HasCheckpoint(old) {
+		return
+	}
+	if err := os.RemoveAll(old); err != nil {
+		fmt.Fprintf(os.Stderr, "rethink: warning: the folder of the run started again, %s, could not be removed: %v\n", old, err)
+	}
 }
 
 // interruptedError is the exit of a batch stopped by sig: 128 + the signal's number, and
@@ -290,9 +323,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 	if h := theory.Headline(c.KindName(), sum.Details); h != "" {
 		fmt.Printf("      %s\n", strings.ReplaceAll(h, "\n  ", "\n      "))
 	}
-	if dir == "" && opts.ResumeDir != "" && !errors.Is(err, experiments.ErrFinished) {
-		dir = opts.ResumeDir
-	}
+	// Curves are drawn for a run that started (its Started event named dir): a resume refused
+	// before that (no checkpoint, another process runs the folder) changed nothing to draw,
+	// and must not write into the folder.
 	if dir != "" && !errors.Is(err, experiments.ErrFinished) {
 		if cerr := report.WriteRunCurves(dir); cerr != nil {
 			fmt.Fprintln(os.Stderr, "rethink: curves:", cerr)
@@ -305,6 +338,9 @@ func runOne(ctx context.Context, c experiments.Config, opts experiments.Options,
 func printSummaries(sums []experiments.Summary, p experiments.Preset) {
 	writeSummaries(os.Stdout, sums, p)
 }
+
+// pctCell is a fraction in [0, 1] as a percentage with two decimals.
+func pctCell(v float64) string { return fmt.Sprintf("%.2f%%", 100*v) }
 
 // writeSummaries writes one row per run (with its seed), then, when runs of one name ran with
 // several seeds, one row per name with the median and [min–max] over its seeds of train and
@@ -333,8 +369,16 @@ func writeSummaries(w io.Writer, sums []experiments.Summary, p experiments.Prese
 		if s.FitStep >= 0 {
 			fit = fmt.Sprint(s.FitStep)
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%.2f%%\t%.2f%%\t%.2f%% (%d)\t%s\t%.3f\t%.0fs\n", s.Name, s.Seed, 100*s.FinalTrainAcc, 100*s.FinalTestAcc,
-			100*s.BestTestAcc, s.BestTestStep, fit, s.FlipRate, s.Seconds)
+		// A run that did not end done (diverged, failed, ...) says so beside its name, and a run
+		// with no epoch behind it has no accuracies to show, not 0.00%.
+		name, train, test, best := s.Name, pctCell(s.FinalTrainAcc), pctCell(s.FinalTestAcc), fmt.Sprintf("%s (%d)", pctCell(s.BestTestAcc), s.BestTestStep)
+		if s.Status != "" && s.Status != experiments.StatusDone {
+			name += " (" + string(s.Status) + ")"
+		}
+		if s.Epochs == 0 && s.Steps == 0 && s.Status != "" && s.Status != experiments.StatusDone {
+			train, test, best = "–", "–", "–"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.3f\t%.0fs\n", name, s.Seed, train, test, best, fit, s.FlipRate, s.Seconds)
 		if _, ok := byName[s.Name]; !ok {
 			names = append(names, s.Name)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -83,8 +84,22 @@ func setEnv() []string { return userEnv("TF_CPP_MIN_LOG_LEVEL=2", "TF_ENABLE_ONE
 func tinyConfig(t *testing.T, dir string, extra string) string {
 	t.Helper()
 	path := filepath.Join(dir, "tiny.json")
-	cfg := `{"name":"tiny","train_size":300,"test_size":100,"model":{"arch":"mlp","hidden":[16]},"epochs":2,"batch":100,"device":"cpu","threads":1` + extra + `}`
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+	// extra (",key":value...) replaces the base's keys: a config file may not give a key twice.
+	cfg := map[string]any{}
+	base := `{"name":"tiny","train_size":300,"test_size":100,"model":{"arch":"mlp","hidden":[16]},"epochs":2,"batch":100,"device":"cpu","threads":1}`
+	if err := json.Unmarshal([]byte(base), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	if extra != "" {
+		if err := json.Unmarshal([]byte("{"+strings.TrimPrefix(extra, ",")+"}"), &cfg); err != nil {
+			t.Fatalf("extra %q: %v", extra, err)
+		}
+	}
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -294,5 +309,46 @@ func TestCLI_ResumeRunPrintsSummaryAndReport(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "results.csv")); err != nil || !strings.Contains(string(b), "done") {
 		t.Errorf("the --out report was not refreshed: %v\n%s", err, b)
+	}
+}
+
+// TestCLI_ResumeReplacesARunKilledBeforeItsCheckpoint: a sweep killed after a run's first
+// epoch but before its checkpoint left that run's folder (metrics, no checkpoint) beside the
+// folder of the same run started again by run --resume, and the report merged the two into one
+// row as two seeds, one of them killed. After the resume the plan's folders are the only run
+// folders, and the report shows every run done.
+func TestCLI_ResumeReplacesARunKilledBeforeItsCheckpoint(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sweep")
+	_, stderr, code := runCLI(t, setEnv(), "sweep", "--p", "0,1", "--set", "train_size=200", "--set", "test_size=100",
+		"--set", "epochs=1", "--set", "hidden=16", "--set", "threads=1", "--out", out)
+	if code != 0 {
+		t.Fatalf("sweep: exit %d\n%s", code, stderr)
+	}
+	plan, err := experiments.ReadPlan(out)
+	if err != nil || len(plan.Runs) != 2 || plan.Runs[1].Dir == "" {
+		t.Fatalf("plan.json: %+v, %v", plan, err)
+	}
+	// The second run as a kill between its first metrics row and its checkpoint leaves it.
+	killed := filepath.Join(out, plan.Runs[1].Dir)
+	for _, name := range []string{"state.json", "checkpoint", "summary.json"} {
+		if err := os.RemoveAll(filepath.Join(killed, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stdout, stderr, code := runCLI(t, setEnv(), "run", "--resume", out)
+	if code != 0 {
+		t.Fatalf("run --resume: exit %d\n%s%s", code, stdout, stderr)
+	}
+	plan, err = experiments.ReadPlan(out)
+	if err != nil || plan.Runs[1].Dir == "" || filepath.Join(out, plan.Runs[1].Dir) == killed {
+		t.Fatalf("plan.json after the resume: %+v, %v", plan, err)
+	}
+	runs, _ := experiments.ListRuns(out)
+	if len(runs) != 2 {
+		t.Errorf("%d run folders after the resume, want the plan's 2: %v", len(runs), runs)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "results.csv"))
+	if err != nil || strings.Count(string(b), ",done,") != 2 || strings.Contains(string(b), "killed") {
+		t.Errorf("results.csv after the resume, want two done runs and none killed: %v\n%s", err, b)
 	}
 }

@@ -154,7 +154,7 @@ func cmdRun(args []string) error {
 	defer stop()
 	if *resume != "" {
 		if *wf.list != "" {
-			return wf.runAll(ctx, nil, experiments.Options{ResultsDir: *out, ResumeDir: *resume}, experiments.Preset{})
+			return wf.runAll(ctx, interrupted, nil, experiments.Options{ResultsDir: *out, ResumeDir: *resume}, experiments.Preset{})
 		}
 		return resumeFolder(ctx, *resume, *out, flagSet(fs, "out"), interrupted)
 	}
@@ -187,7 +187,7 @@ func cmdRun(args []string) error {
 		fmt.Printf("%s\n  %s\n  departs from the paper: %s\n  expected time: %s\n", p.Title, p.Description, p.Departures(), p.ExpectedTime)
 	}
 	if *wf.list != "" {
-		return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, p)
+		return wf.runAll(ctx, interrupted, runs, experiments.Options{ResultsDir: *out}, p)
 	}
 	return batch{runs: runs, preset: p, out: *out, command: commandLine()}.start(ctx, interrupted)
 }
@@ -289,7 +289,7 @@ func cmdSweep(args []string) error {
 	ctx, interrupted, stop := interruptContext()
 	defer stop()
 	if *wf.list != "" {
-		return wf.runAll(ctx, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
+		return wf.runAll(ctx, interrupted, runs, experiments.Options{ResultsDir: *out}, experiments.Preset{})
 	}
 	return batch{runs: runs, out: *out, command: commandLine()}.start(ctx, interrupted)
 }

@@ -92,3 +92,30 @@ func TestWriteSummaries_OtherKindsShowNoSGDFigures(t *testing.T) {
 		t.Errorf("%d dashed rows, want %d:\n%s", got, len(sums), out)
 	}
 }
+
+// TestWriteSummaries_StatusShown: a run that diverged before its first epoch (run --resume of
+// it, or a preset resumed after it) was a row of 0.00% accuracies like a run that learnt
+// nothing; its row names the status and shows no accuracies. A done run's row is unchanged.
+func TestWriteSummaries_StatusShown(t *testing.T) {
+	sums := []experiments.Summary{
+		{Name: "wild", Seed: 1, Status: experiments.StatusDiverged, BestTestStep: -1, FitStep: -1},
+		{Name: "calm", Seed: 1, Status: experiments.StatusDone, Epochs: 2, Steps: 10, FinalTrainAcc: 0.5, FinalTestAcc: 0.25, BestTestAcc: 0.25, BestTestStep: 10, FitStep: -1},
+	}
+	var b bytes.Buffer
+	writeSummaries(&b, sums, experiments.Preset{})
+	var wild, calm string
+	for _, l := range strings.Split(b.String(), "\n") {
+		switch {
+		case strings.HasPrefix(l, "wild"):
+			wild = l
+		case strings.HasPrefix(l, "calm"):
+			calm = l
+		}
+	}
+	if !strings.Contains(wild, "wild (diverged)") || strings.Contains(wild, "0.00%") {
+		t.Errorf("diverged row %q: want its status named and no 0.00%% accuracies", wild)
+	}
+	if strings.Contains(calm, "(done)") || !strings.Contains(calm, "50.00%") || !strings.Contains(calm, "25.00% (10)") {
+		t.Errorf("done row %q changed", calm)
+	}
+}

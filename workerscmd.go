@@ -30,7 +30,7 @@ func addWorkerFlags(fs *flag.FlagSet) *workerFlags {
 
 // runAll runs the configs on the workers of --workers (the callers run them in this process
 // when it is not given). With opts.ResumeDir set, runs is ignored: the folder's run continues.
-func (wf *workerFlags) runAll(ctx context.Context, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
+func (wf *workerFlags) runAll(ctx context.Context, interrupted func() os.Signal, runs []experiments.Config, opts experiments.Options, p experiments.Preset) error {
 	workers, err := experiments.ParseWorkers(*wf.list)
 	if err != nil {
 		return err
@@ -86,9 +86,30 @@ func (wf *workerFlags) runAll(ctx context.Context, runs []experiments.Config, op
 		}
 	}
 	if err != nil && ctx.Err() != nil {
-		return fmt.Errorf("cancelled; the runs' folders keep what they had: continue each with rethink run --resume DIR")
+		return workersInterrupted(interrupted(), sums, *wf.list)
 	}
 	return err
+}
+
+// workersInterrupted is the exit of runs on workers stopped by sig: 128 + the signal's number
+// (130 for Ctrl-C), as in process, and the command to continue each run that was checkpointed,
+// by its folder (sums are the runs' summaries; workers the --workers list).
+func workersInterrupted(sig os.Signal, sums []experiments.Summary, workers string) error {
+	what := "interrupted"
+	if sig != nil {
+		what = "stopped by " + sigName(sig)
+	}
+	var lines []string
+	for _, s := range sums {
+		if s.Dir != "" && s.Status != experiments.StatusDone && s.Status != experiments.StatusDiverged && experiments.HasCheckpoint(s.Dir) {
+			lines = append(lines, fmt.Sprintf("  rethink run --resume %s --workers %s", shellQuote(s.Dir), shellQuote(workers)))
+		}
+	}
+	msg := what + " before any run's first checkpoint: nothing to resume; start the same command again"
+	if len(lines) > 0 {
+		msg = fmt.Sprintf("%s; what was checkpointed is kept: continue each run with\n%s", what, strings.Join(lines, "\n"))
+	}
+	return &exitError{code: exitCodeOf(sig), msg: msg}
 }
 
 // splitHostPortLoose splits host:port, accepting a scheme prefix such as grpc://.

@@ -114,6 +114,11 @@ func DefaultConfig() Config {
 	}
 }
 
+// MaxThreads bounds the threads setting: TensorFlow starts that many threads in each of its
+// two pools when the session opens, and 100000 took 10 GB and minutes of a core before the
+// first step, deaf to Ctrl-C.
+const MaxThreads = 1024
+
 // Validate reports settings a run cannot start with, in words a user can act on.
 func (c Config) Validate() error {
 	switch strings.ToLower(c.Dataset) {
@@ -139,6 +144,9 @@ func (c Config) Validate() error {
 		if n.v < 0 {
 			return fmt.Errorf("experiments: %s = %d must not be negative (0 means the default)", n.what, n.v)
 		}
+	}
+	if c.Threads > MaxThreads {
+		return fmt.Errorf("experiments: threads = %d: at most %d (TensorFlow starts that many threads in each of its pools; 0: its default, one per core)", c.Threads, MaxThreads)
 	}
 	if c.StopAfterFit < -1 {
 		return fmt.Errorf("experiments: stop_after_fit = %d: want -1 (never) or a number of epochs", c.StopAfterFit)
@@ -188,15 +196,10 @@ func ReadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	c := DefaultConfig()
-	// A config that names its model gets that model whole: the default's hidden widths must not
-	// stay under a model that has none (softmax regression: "hidden" is omitted when empty).
-	var named struct {
-		Model json.RawMessage `json:"model"`
+	if err := checkJSONObject(b); err != nil {
+		return Config{}, fmt.Errorf("experiments: %s: %w", path, err)
 	}
-	if json.Unmarshal(b, &named) == nil && len(named.Model) > 0 {
-		c.Model = tfgraph.Architecture{}
-	}
+	c := configBase(b)
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields() // a misspelt setting must not run with the default
 	if err := dec.Decode(&c); err != nil {
@@ -206,6 +209,21 @@ func ReadConfig(path string) (Config, error) {
 		return Config{}, fmt.Errorf("experiments: %s: more than one JSON value", path)
 	}
 	return c, nil
+}
+
+// configBase is the Config a JSON document b is decoded onto: DefaultConfig, so that a file may
+// give only what differs (every field json omits when empty has a zero default), less the
+// model when b names one: the default's hidden widths must not stay under a model that has
+// none (softmax regression: "hidden" is omitted when empty).
+func configBase(b []byte) Config {
+	c := DefaultConfig()
+	var named struct {
+		Model json.RawMessage `json:"model"`
+	}
+	if json.Unmarshal(b, &named) == nil && len(named.Model) > 0 {
+		c.Model = tfgraph.Architecture{}
+	}
+	return c
 }
 
 // Set changes one setting by its key (its JSON name), as the command line's --set key=value

@@ -105,7 +105,7 @@ var fields = []Field{
 		return err
 	}},
 	{Key: "device", Help: "auto, cpu or gpu", set: func(c *Config, v string) error { c.Device = tfgraph.Device(v); return nil }},
-	{Key: "threads", Help: "TensorFlow thread pools (0: its default)", set: setInt(func(c *Config) *int { return &c.Threads })},
+	{Key: "threads", Help: "TensorFlow thread pools (0: its default; at most 1024)", set: setInt(func(c *Config) *int { return &c.Threads })},
 	{Key: "filter_every", Help: "first-layer snapshot every this many epochs (0: every epoch)", set: setInt(func(c *Config) *int { return &c.FilterEvery })},
 	{Key: "checkpoint_every", Help: "checkpoint for --resume every this many epochs (0: every epoch)", set: setInt(func(c *Config) *int { return &c.CheckpointEvery })},
 }

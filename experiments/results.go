@@ -191,8 +191,16 @@ func ReadRun(dir string) (RunRecord, error) {
 	if err != nil {
 		return rec, fmt.Errorf("experiments: %s is not a run folder: %w", dir, err)
 	}
+	// A config.json of another version may lack settings (their defaults apply, as for
+	// --config) or have more (ignored here; --resume refuses them); one without a name is
+	// named by its folder, not an empty row of the report.
+	rec.Config = configBase(b)
+	rec.Config.Name = ""
 	if err := json.Unmarshal(b, &rec.Config); err != nil {
 		return rec, fmt.Errorf("experiments: %s/config.json: %w", dir, err)
+	}
+	if rec.Config.Name == "" {
+		rec.Config.Name = filepath.Base(dir)
 	}
 	if f, err := os.Open(filepath.Join(dir, "metrics.csv")); err == nil {
 		rec.Metrics, err = ReadMetricsCSV(f)
@@ -201,6 +209,9 @@ func ReadRun(dir string) (RunRecord, error) {
 			return rec, fmt.Errorf("experiments: %s: %w", dir, err)
 		}
 	}
+	// A run killed before its first summary has no steps at which anything happened: -1, not
+	// 0 ("fitted at step 0" in the report); a summary.json read below writes every field.
+	rec.Summary = Summary{BestTestStep: -1, FitStep: -1, ThresholdStep: -1, LossStep: -1}
 	if b, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil {
 		if err := json.Unmarshal(b, &rec.Summary); err != nil {
 			return rec, fmt.Errorf("experiments: %s/summary.json: %w", dir, err)
@@ -260,13 +271,21 @@ func newRunDir(root, name string) (string, error) {
 	if slug == "" {
 		slug = "run"
 	}
+	// root must be a folder, or no name under it is ever free: a symbolic link that loops or
+	// leads nowhere answers "exists" to every Mkdir under it, so its own error is the one told.
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		if _, serr := os.Stat(root); serr != nil && os.IsExist(err) {
+			err = serr
+		}
+		return "", fmt.Errorf("experiments: make results folder: %w", err)
+	}
 	base := filepath.Join(root, time.Now().Format("20060102-150405")+"-"+slug)
 	dir := base
-	for i := 2; ; i++ {
-		err := os.MkdirAll(filepath.Dir(dir), 0o755)
-		if err == nil {
-			err = os.Mkdir(dir, 0o755)
-		}
+	// Names taken by earlier runs of the same second get -2, -3, ...; the bound only stops a
+	// file system that answers "exists" to every name from keeping the run here for ever.
+	const maxTries = 10000
+	for i := 2; i <= maxTries; i++ {
+		err := os.Mkdir(dir, 0o755)
 		if err == nil {
 			return dir, nil
 		}
@@ -275,6 +294,7 @@ func newRunDir(root, name string) (string, error) {
 		}
 		dir = fmt.Sprintf("%s-%d", base, i)
 	}
+	return "", fmt.Errorf("experiments: make run folder: %d names under %s all exist", maxTries, base)
 }
 
 // finite reports whether v is neither NaN nor infinite.

@@ -38,6 +38,9 @@ func StartWorker(opts WorkerOptions) (*tfgraph.Server, []tfgraph.DeviceInfo, err
 	if opts.Device == "" {
 		opts.Device = "auto"
 	}
+	if opts.Threads < 0 || opts.Threads > MaxThreads {
+		return nil, nil, fmt.Errorf("experiments: worker threads = %d: want 0 (one per core) to %d", opts.Threads, MaxThreads)
+	}
 	srv, err := tfgraph.NewServer(tfgraph.ServerOptions{Listen: opts.Listen, Device: opts.Device, Threads: opts.Threads})
 	if err != nil {
 		return nil, nil, err

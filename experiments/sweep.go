@@ -17,7 +17,7 @@ func Sweep(base Config, models []string, ps string) ([]Config, error) {
 	var probs []float64
 	for _, f := range strings.Split(ps, ",") {
 		p, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || p < 0 || p > 1 {
+		if err != nil || !(p >= 0 && p <= 1) { // NaN fails both comparisons
 			return nil, fmt.Errorf("experiments: sweep p %q: want numbers in [0, 1]", f)
 		}
 		probs = append(probs, p)

@@ -51,6 +51,22 @@ func TestValidate_RejectsNegativeCounts(t *testing.T) {
 	}
 }
 
+// TestValidate_BoundsThreads: threads=100000 opened a session of 100000 threads a pool (10 GB,
+// minutes, deaf to Ctrl-C); above MaxThreads Validate refuses, naming the setting and the bound.
+func TestValidate_BoundsThreads(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.Set("threads", "100000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "threads") || !strings.Contains(err.Error(), "1024") {
+		t.Errorf("threads = 100000: Validate gives %v, want an error naming threads and the bound", err)
+	}
+	c.Threads = MaxThreads
+	if err := c.Validate(); err != nil {
+		t.Errorf("threads = %d: %v", MaxThreads, err)
+	}
+}
+
 // TestRun_EmptyTrainingSplitRefused names the empty split before any training.
 func TestRun_EmptyTrainingSplitRefused(t *testing.T) {
 	ds := bars(16, 4, 1)
@@ -130,6 +146,64 @@ func TestCheckRunFlags(t *testing.T) {
 		err := CheckRunFlags(tc.preset, tc.config, tc.resume, tc.sets, tc.rest)
 		if (err == nil) != tc.ok {
 			t.Errorf("%+v: err = %v, want ok=%v", tc, err, tc.ok)
+		}
+	}
+}
+
+// TestStartWorker_RefusesBadThreads: serve --threads -1 served with TensorFlow's default, and
+// a huge count would start that many threads; both are refused before a server starts.
+func TestStartWorker_RefusesBadThreads(t *testing.T) {
+	for _, n := range []int{-1, MaxThreads + 1} {
+		if _, _, err := StartWorker(WorkerOptions{Listen: "127.0.0.1:0", Threads: n}); err == nil || !strings.Contains(err.Error(), "threads") {
+			t.Errorf("StartWorker with %d threads: err = %v, want a refusal naming threads", n, err)
+		}
+	}
+}
+
+// TestReadConfig_RejectsDuplicatesAndNonObjects: json keeps the last of a key given twice
+// ("epochs": 1, "epochs": 2 ran 2 epochs without a word), matches keys without regard to case
+// ("Epochs" beside "epochs"), and decodes null into the defaults (a 20-epoch MNIST run). Each
+// is an error naming what is wrong; nested objects are checked too.
+func TestReadConfig_RejectsDuplicatesAndNonObjects(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ doc, want string }{
+		{`{"epochs": 1, "epochs": 2}`, `"epochs" is given twice`},
+		{`{"epochs": 1, "Epochs": 7}`, `"Epochs"`},
+		{`{"model": {"arch": "mlp", "hidden": [8], "arch": "alexnet"}}`, `"model.arch" is given twice`},
+		{`null`, "not null"},
+		{`[{"epochs": 1}]`, "not an array"},
+		{`3`, "not the number 3"},
+	} {
+		path := dir + "/c.json"
+		if err := os.WriteFile(path, []byte(c.doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadConfig(path); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("ReadConfig(%s): err = %v, want one saying %s", c.doc, err, c.want)
+		}
+	}
+	path := dir + "/ok.json"
+	if err := os.WriteFile(path, []byte(`{"epochs": 2, "model": {"arch": "mlp", "hidden": [8, 8]}, "randomization": {"mode": "random-labels"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := ReadConfig(path); err != nil || c.Epochs != 2 || len(c.Model.Hidden) != 2 {
+		t.Errorf("ReadConfig of a good file with nested objects: %+v, %v", c, err)
+	}
+	if err := os.WriteFile(path, []byte(`{"epochs": 2`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadConfig(path); err == nil || strings.Contains(err.Error(), "twice") {
+		t.Errorf("ReadConfig of a cut file: err = %v, want the decoder's error", err)
+	}
+}
+
+// TestSweep_RefusesNaNProbability: sweep --p 0,nan passed the list's check (NaN fails both
+// p < 0 and p > 1), trained the p=0 run and then failed on the second; the list is refused
+// before anything runs.
+func TestSweep_RefusesNaNProbability(t *testing.T) {
+	for _, ps := range []string{"nan", "0,NaN", "0,+Inf"} {
+		if _, err := Sweep(DefaultConfig(), []string{"mlp"}, ps); err == nil || !strings.Contains(err.Error(), "[0, 1]") {
+			t.Errorf("Sweep p %q: err = %v, want the list refused", ps, err)
 		}
 	}
 }

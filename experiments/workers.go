@@ -88,6 +88,27 @@ type job struct {
 	resume string
 }
 
+// unfinishedSummary is the summary of a job the workers did not finish: what its folder holds
+// when it started, else its name and seed with nothing done (cancelled when the whole was
+// cancelled, failed when the workers were lost).
+func unfinishedSummary(j job, cancelled bool) Summary {
+	if j.resume != "" {
+		if rec, err := ReadRun(j.resume); err == nil {
+			rec.Summary.Dir = j.resume
+			if rec.Summary.Name == "" {
+				rec.Summary.Name, rec.Summary.Seed = rec.Config.Name, rec.Config.Seed
+			}
+			return rec.Summary
+		}
+	}
+	st, why := StatusFailed, "not started: every worker was lost"
+	if cancelled {
+		st, why = StatusCancelled, "not started: cancelled"
+	}
+	return Summary{Name: j.cfg.Name, Seed: j.cfg.Seed, Status: st, Error: why, Dir: j.resume,
+		BestTestStep: -1, FitStep: -1, ThresholdStep: -1, LossStep: -1}
+}
+
 // RunOnWorkers runs the configs on the workers, perWorker runs at a time on each (0: one), and
 // returns their summaries in the order of runs. Workers that cannot be reached or run another
 // version are refused at the start (a note says why) and the others carry the runs; with none
@@ -140,6 +161,11 @@ func RunOnWorkers(ctx context.Context, runs []Config, opts Options, workers []st
 	}
 	wg.Wait()
 
+	// Runs left in the queue (cancelled, or every worker lost) have no summary of their own: one
+	// from their folder when they had started, else their name with no steps, never an empty row.
+	for _, j := range s.queue {
+		s.sums[j.i] = unfinishedSummary(j, ctx.Err() != nil)
+	}
 	if err := ctx.Err(); err != nil {
 		return s.sums, err
 	}

@@ -260,3 +260,30 @@ func TestWorkers_AbsentAndOtherVersionAreRefused(t *testing.T) {
 		t.Errorf("notes = %q, want one for the absent worker and one for the other version", notes)
 	}
 }
+
+// TestWorkers_UnfinishedRunsHaveSummaries: the runs a cancel (or the loss of every worker)
+// left in the queue came back as empty summaries, printed as a row with no name and 0.00%;
+// each has its name, seed and a status.
+func TestWorkers_UnfinishedRunsHaveSummaries(t *testing.T) {
+	w := startWorker(t, "")
+	runs, ds := sweepConfigs(2), bars(32, 16, 9) // 4 runs: 2 models x 2 p
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sums, err := RunOnWorkers(ctx, runs, Options{ResultsDir: t.TempDir(), Dataset: ds, WorkerTimeout: 5 * time.Second},
+		[]string{w.Addr}, 1, func(e WorkerEvent) {
+			if _, ok := e.Event.(Started); ok {
+				cancel()
+			}
+		})
+	if err == nil {
+		t.Fatal("cancelled at the first start: no error")
+	}
+	if len(sums) != len(runs) {
+		t.Fatalf("%d summaries, want %d", len(sums), len(runs))
+	}
+	for i, s := range sums {
+		if s.Name != runs[i].Name || s.Seed != runs[i].Seed || s.Status == "" || s.Status == StatusDone {
+			t.Errorf("summary %d: name %q, seed %d, status %q; want %q, %d and a status that is not done", i, s.Name, s.Seed, s.Status, runs[i].Name, runs[i].Seed)
+		}
+	}
+}

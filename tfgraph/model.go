@@ -1,6 +1,7 @@
 package tfgraph
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -181,18 +182,43 @@ func (a Architecture) mlp(c Ctx, x tf.Output, classes int64) tf.Output {
 	return h
 }
 
+// Bounds of the input sizes CountParams takes: a side, and the values of one image (2^31).
+const (
+	MaxInputSide  = 1 << 16
+	MaxInputElems = 1 << 31
+)
+
+// withoutStack is err without the Go stack that graft's op.Scope appends to the error of an
+// operation it could not add ("... (Stacktrace: goroutine 1 [running]: ..."), which is
+// nothing a user can act on.
+func withoutStack(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, " (Stacktrace:"); i >= 0 {
+		return errors.New(msg[:i])
+	}
+	return err
+}
+
 // CountParams builds the forward pass of a on h x w x c inputs in a scratch graph and returns its
 // number of trainable parameters (weights, biases, batch-norm shifts).
 func CountParams(a Architecture, h, w, c, classes int64) (int64, error) {
 	if err := a.Validate(); err != nil {
 		return 0, err
 	}
+	// TensorFlow aborts the process on a shape whose element count overflows int64, and
+	// answers a zero or negative size with an error that carries a Go stack: both are refused.
+	if h < 1 || w < 1 || c < 1 || classes < 1 {
+		return 0, fmt.Errorf("tfgraph: input %dx%dx%d with %d classes: every size must be at least 1", h, w, c, classes)
+	}
+	if h > MaxInputSide || w > MaxInputSide || c > MaxInputSide || h*w*c > MaxInputElems {
+		return 0, fmt.Errorf("tfgraph: input %dx%dx%d: at most %d a side and %d values an image", h, w, c, MaxInputSide, int64(MaxInputElems))
+	}
 	root := op.NewScope()
 	vs := NewVarStore(root.SubScope("vars"), 1)
 	x := op.Placeholder(root.SubScope("images"), tf.Float, op.PlaceholderShape(tf.MakeShape(-1, h, w, c)))
 	a.Logits(Ctx{S: root.SubScope("net"), Vars: vs, Training: true}, x, classes)
 	if _, err := root.Finalize(); err != nil {
-		return 0, fmt.Errorf("tfgraph: build %s: %w", a, err)
+		return 0, fmt.Errorf("tfgraph: build %s on %dx%dx%d images: %w", a, h, w, c, withoutStack(err))
 	}
 	return vs.Params(), nil
 }

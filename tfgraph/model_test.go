@@ -1,6 +1,9 @@
 package tfgraph
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCountParams_Paper(t *testing.T) {
 	cases := []struct {
@@ -58,5 +61,23 @@ func TestCountParams_MNISTChangesOnlyFirstLayer(t *testing.T) {
 		if got, want := rgb-gray, tc.delta; got != want {
 			t.Errorf("%s: 28x28x3 minus 28x28x1 = %d parameters, want %d", tc.arch, got, want)
 		}
+	}
+}
+
+// TestCountParams_BadInputSizes: rethink models --input 99999999x99999999x3 aborted the
+// process inside TensorFlow (a shape that overflows int64), and 0x0x0 or -1x28x3 gave an error
+// carrying a Go stack; each is a one-line error now, for every architecture.
+func TestCountParams_BadInputSizes(t *testing.T) {
+	archs := []Architecture{{Arch: Inception, BatchNorm: true}, {Arch: AlexNet}, {Arch: MLP, Hidden: []int64{8}}}
+	for _, a := range archs {
+		for _, in := range [][3]int64{{0, 0, 0}, {-1, 28, 3}, {28, 28, 0}, {99999999, 99999999, 3}, {1 << 17, 1, 1}} {
+			_, err := CountParams(a, in[0], in[1], in[2], 10)
+			if err == nil || strings.Contains(err.Error(), "Stacktrace") || strings.Contains(err.Error(), "\n") {
+				t.Errorf("%s on %v: err = %v, want a one-line error", a, in, err)
+			}
+		}
+	}
+	if n, err := CountParams(Architecture{Arch: MLP, Hidden: []int64{512}}, 28, 28, 3, 10); err != nil || n != 1209866 {
+		t.Errorf("MLP 1x512 on 28x28x3: %d, %v; want 1209866", n, err)
 	}
 }

@@ -77,6 +77,11 @@ func Download(ctx context.Context, client *http.Client, url, dest, md5hex string
 		var err error
 		size, restart, err = fetchPart(ctx, client, url, part, progress)
 		if err != nil {
+			// An attempt that received nothing (no network, a refused request) leaves no
+			// empty .part behind; one that received bytes keeps them for a resume.
+			if fi, serr := os.Stat(part); serr == nil && fi.Size() == 0 {
+				os.Remove(part)
+			}
 			return err
 		}
 		if !restart {

@@ -412,3 +412,35 @@ func TestDefaultDataDir(t *testing.T) {
 		t.Errorf("DefaultDataDir() = %q, want a folder named %q", DefaultDataDir(), want)
 	}
 }
+
+// TestDownload_NothingReceivedLeavesNoPart: without a network (here a server that is gone, and
+// one that answers 404) a download failed and left an empty .part file in the data folder; an
+// attempt that received nothing leaves nothing, and a .part with bytes is kept for a resume.
+func TestDownload_NothingReceivedLeavesNoPart(t *testing.T) {
+	notFound := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(notFound.Close)
+	gone := httptest.NewServer(http.NotFoundHandler()) // its port is not reused by notFound
+	goneURL := gone.URL
+	gone.Close()
+	dir := t.TempDir()
+	for name, url := range map[string]string{"no server": goneURL, "404": notFound.URL} {
+		dest := filepath.Join(dir, name+".tar.gz")
+		if err := Download(context.Background(), notFound.Client(), url, dest, "", nil); err == nil {
+			t.Fatalf("%s: Download succeeded", name)
+		}
+		if _, err := os.Stat(dest + ".part"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %s.part is left behind (stat: %v)", name, filepath.Base(dest), err)
+		}
+	}
+	// Bytes already received stay for the next attempt.
+	dest := filepath.Join(dir, "kept.tar.gz")
+	if err := os.WriteFile(dest+".part", []byte("12345"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Download(context.Background(), notFound.Client(), goneURL, dest, "", nil); err == nil {
+		t.Fatal("Download succeeded")
+	}
+	if b, err := os.ReadFile(dest + ".part"); err != nil || string(b) != "12345" {
+		t.Errorf("the partial download was not kept: %q, %v", b, err)
+	}
+}
