@@ -21,10 +21,10 @@ var quickSeconds = map[string]int{
 	"fig1bc-quick":                       365, // wall, quiet (load 1.5-2.1), 389 s of CPU: the medium tier
 	"fig2b-quick":                        90,
 	"filters-quick":                      137, // CPU: 62 + 75 s
-	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
-	"table1-inception-crop-quick":        51,  // CPU: slowest of 2 seeds
-	"table1-inception-wd-quick":          24,  // CPU: fit at epoch 18; 56 s wall at load 13-16
-	"table1-inception-quick":             50,  // CPU: fit at epoch 39; 126 s wall at load 13-18
+	"table1-inception-crop-wd-quick":     197, // not measured quiet yet; CPU: 3 seeds, fits at epochs 42, 48, 39; 473 s wall at load 4-7
+	"table1-inception-crop-quick":        149, // not measured quiet yet; CPU: 3 seeds, fits at epochs 32, 39, 35; 225 s wall at load 4-5
+	"table1-inception-wd-quick":          174, // not measured quiet yet; CPU: 3 seeds, fits at epochs 43, 38, 29; 400 s wall at load 4-7
+	"table1-inception-quick":             90,  // not measured quiet yet; CPU: 3 seeds, fits at epochs 16, 37, 14; 116 s wall at load 3-5
 	"table1-inception-random-quick":      110, // CPU: fit at epoch 123; 620 s wall at load 18-23
 	"table1-inception-nobn-wd-quick":     89,  // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 62 (seeds 2, 3: 124, 143 s)
 	"table1-inception-nobn-quick":        117, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 74 (seed 2: 107 s)
