@@ -25,7 +25,7 @@ var quickSeconds = map[string]int{
 	"table1-inception-crop-quick":        149, // not measured quiet yet; CPU: 3 seeds, fits at epochs 32, 39, 35; 225 s wall at load 4-5
 	"table1-inception-wd-quick":          174, // not measured quiet yet; CPU: 3 seeds, fits at epochs 43, 38, 29; 400 s wall at load 4-7
 	"table1-inception-quick":             90,  // not measured quiet yet; CPU: 3 seeds, fits at epochs 16, 37, 14; 116 s wall at load 3-5
-	"table1-inception-random-quick":      110, // CPU: fit at epoch 123; 620 s wall at load 18-23
+	"table1-inception-random-quick":      104, // CPU: seed 1, fit at epoch 109 (seeds 2, 3: 86, 101 s); 227 s wall at load 2-4
 	"table1-inception-nobn-wd-quick":     89,  // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 62 (seeds 2, 3: 124, 143 s)
 	"table1-inception-nobn-quick":        117, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 74 (seed 2: 107 s)
 	"table1-inception-nobn-random-quick": 118, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 121 (seeds 2, 3: 125, 111 s)

@@ -99,7 +99,8 @@ func (r table1Row) quickRun() (Config, string) {
 		}
 		// Random labels take about three times the steps of true labels: fewer images keep it in minutes.
 		// With batch norm, 100 epochs ended at 98% once oneDNN changed the rounding; the fit
-		// came at epoch 114, and at 123 on the Intel Xeon (seed 1): the bound is about twice that.
+		// came at epoch 114, and on the Intel Xeon at 109, 95 and 109 (seeds 1, 2, 3; 123 in
+		// an earlier round): the bound is about twice that.
 		// Without it, random labels stay at 0.03: at 0.02 150 epochs ended at 18% (seed 2).
 		// With the gradients clipped (quickInception) seeds 1, 2 and 3 fitted at epochs 121,
 		// 132 and 121 (Intel Xeon): the bound is about twice the slowest.
