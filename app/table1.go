@@ -159,8 +159,14 @@ func (p *table1Panel) refresh() {
 			l.paperTrain, l.paperTest = report.Pct(ps.Paper[0].Train/100), report.Pct(ps.Paper[0].Test/100)
 		}
 		var trains, tests []float64
+		seen := map[string]bool{} // runs that differ only by seed share a row key: count each once
 		for _, cfg := range ps.Runs {
-			for _, r := range p.results[rowKey(cfg)] {
+			k := rowKey(cfg)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			for _, r := range p.results[k] {
 				trains, tests = append(trains, r.train), append(tests, r.test)
 			}
 		}

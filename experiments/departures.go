@@ -44,14 +44,14 @@ func (p Preset) Departures() string {
 // whether it is the embedded copy), the image size, the training and test sizes, the fractions
 // p of corrupted labels (partial-label runs), the networks
 // (against paperModels, the paper's networks for this result; none: the networks are named),
-// learning rates other than the paper's, the batch, the length and stopping rule, random crops
+// learning rates other than the paper's, gradient clipping (not in the paper), the batch, the length and stopping rule, random crops
 // of 28x28 images, and the seeds. Runs that differ in a setting list each value once, in order.
 func DeparturesOf(runs []Config, paperModels ...tfgraph.Architecture) string {
 	if len(runs) == 0 {
 		return ""
 	}
 	parts := []string{dataPart(runs), sizesPart(runs), corruptionPart(runs)}
-	parts = append(parts, modelPart(runs, paperModels), ratePart(runs), batchPart(runs),
+	parts = append(parts, modelPart(runs, paperModels), ratePart(runs), clipPart(runs), batchPart(runs),
 		stopPart(runs), cropPart(runs), seedPart(runs))
 	var out []string
 	for _, s := range parts {
@@ -209,6 +209,16 @@ func ratePart(runs []Config) string {
 	return joinAll(off, func(r rate) string {
 		return fmt.Sprintf("learning rate %g for %s, not the paper's %g", r.lr, r.model, r.want)
 	})
+}
+
+// clipPart names the global norms the runs clip their gradients to (ClipNorm): the paper does
+// not clip.
+func clipPart(runs []Config) string {
+	norms := slices.DeleteFunc(distinct(runs, func(c Config) float64 { return c.ClipNorm }), func(n float64) bool { return n <= 0 })
+	if len(norms) == 0 {
+		return ""
+	}
+	return "gradients clipped to a global L2 norm of " + joinAll(norms, func(n float64) string { return fmt.Sprint(n) }) + " (the paper does not clip)"
 }
 
 func batchPart(runs []Config) string {

@@ -29,6 +29,9 @@ func TestDepartures_NameDataSetSizesAndSeeds(t *testing.T) {
 			if c.ImageSize > 0 {
 				want = append(want, "downscaled to "+strconv.Itoa(c.ImageSize)+"x")
 			}
+			if c.ClipNorm > 0 {
+				want = append(want, "gradients clipped to a global L2 norm of "+strconv.FormatFloat(c.ClipNorm, 'g', -1, 64))
+			}
 			if c.StopLoss > 0 {
 				want = append(want, "training loss of "+strconv.FormatFloat(c.StopLoss, 'g', -1, 64))
 			}

@@ -86,6 +86,7 @@ var fields = []Field{
 	{Key: "random_crop", Help: "random 28x28 crops, drawn in the graph each batch (true/false)", set: setBool(func(c *Config) *bool { return &c.RandomCrop })},
 	{Key: "flip", Help: "random left-right flips (true/false)", set: setBool(func(c *Config) *bool { return &c.Flip })},
 	{Key: "weight_decay", Help: "L2 coefficient (0: off)", set: setFloat(func(c *Config) *float64 { return &c.WeightDecay })},
+	{Key: "clip_norm", Help: "clip each step's gradients to this global L2 norm, as clip_by_global_norm does (0: off; not in the paper)", set: setFloat(func(c *Config) *float64 { return &c.ClipNorm })},
 	{Key: "learning_rate", Alias: "lr", Help: "initial learning rate of SGD", set: setFloat(func(c *Config) *float64 { return &c.LearningRate })},
 	{Key: "lr_decay", Help: "learning-rate factor after every decay period, in (0, 1]", set: setFloat(func(c *Config) *float64 { return &c.LRDecay })},
 	{Key: "decay_steps", Help: "decay period in steps (0: one epoch)", set: setInt(func(c *Config) *int { return &c.DecaySteps })},

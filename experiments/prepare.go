@@ -155,7 +155,7 @@ func (c Config) Spec(p Prepared) tfgraph.Spec {
 	return tfgraph.Spec{
 		Arch: c.Model, Height: int64(p.H), Width: int64(p.W), Channels: int64(p.Train.C), Classes: int64(p.Classes),
 		TrainSize: int64(p.Train.N), TestSize: int64(p.Test.N), Batch: int64(c.Batch),
-		Momentum: c.Momentum, WeightDecay: c.WeightDecay, Augment: p.Augment,
+		Momentum: c.Momentum, WeightDecay: c.WeightDecay, ClipNorm: c.ClipNorm, Augment: p.Augment,
 		Seed: int64(c.Seed), Device: c.Device, Threads: c.Threads,
 	}
 }

@@ -13,21 +13,22 @@ import (
 // (all seeds) on a 2-core Intel Xeon (AVX-512, AMX) shared with other jobs at load 12 to 26,
 // an upper bound of the quiet 2-core wall time (about 0.85 of it: fig1a-quick once took 149
 // CPU seconds and 126 s of wall time at load 2.4 to 5); remeasure them on a quiet machine
-// (scripts/measure-quick prints both, and the load average).
+// (scripts/measure-quick prints both, and the load average). Entries marked "not measured
+// quiet yet" changed after the last quiet measurement: their figure is CPU seconds under load.
 var quickSeconds = map[string]int{
 	"fig1a-quick":                        102, // wall, quiet (load 1.2-2.1); 153 s of CPU
 	"fig1a-mlp-quick":                    263, // wall, quiet (load 1.5-1.6), 314 s of CPU: the medium tier
 	"fig1bc-quick":                       365, // wall, quiet (load 1.5-2.1), 389 s of CPU: the medium tier
 	"fig2b-quick":                        90,
 	"filters-quick":                      137, // CPU: 62 + 75 s
-	"table1-inception-crop-wd-quick":     78,  // CPU: slowest of 2 seeds
-	"table1-inception-crop-quick":        51,  // CPU: slowest of 2 seeds
-	"table1-inception-wd-quick":          24,  // CPU: fit at epoch 18; 56 s wall at load 13-16
-	"table1-inception-quick":             50,  // CPU: fit at epoch 39; 126 s wall at load 13-18
-	"table1-inception-random-quick":      110, // CPU: fit at epoch 123; 620 s wall at load 18-23
-	"table1-inception-nobn-wd-quick":     158, // CPU: seed 1, fit at epoch 128; 728 s wall at load 18-23
-	"table1-inception-nobn-quick":        120, // CPU: at learning rate 0.02, one seed (96 epochs)
-	"table1-inception-nobn-random-quick": 113,
+	"table1-inception-crop-wd-quick":     197, // not measured quiet yet; CPU: 3 seeds, fits at epochs 42, 48, 39; 473 s wall at load 4-7
+	"table1-inception-crop-quick":        149, // not measured quiet yet; CPU: 3 seeds, fits at epochs 32, 39, 35; 225 s wall at load 4-5
+	"table1-inception-wd-quick":          174, // not measured quiet yet; CPU: 3 seeds, fits at epochs 43, 38, 29; 400 s wall at load 4-7
+	"table1-inception-quick":             90,  // not measured quiet yet; CPU: 3 seeds, fits at epochs 16, 37, 14; 116 s wall at load 3-5
+	"table1-inception-random-quick":      104, // CPU: seed 1, fit at epoch 109 (seeds 2, 3: 86, 101 s); 227 s wall at load 2-4
+	"table1-inception-nobn-wd-quick":     89,  // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 62 (seeds 2, 3: 124, 143 s)
+	"table1-inception-nobn-quick":        117, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 74 (seed 2: 107 s)
+	"table1-inception-nobn-random-quick": 118, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 121 (seeds 2, 3: 125, 111 s)
 	"table1-alexnet-crop-wd-quick":       64,  // CPU: 3 seeds; 183 s wall at load 16-18
 	"table1-alexnet-crop-quick":          64,  // CPU: 3 seeds; 133 s wall at load 15-16
 	"table1-alexnet-wd-quick":            35,  // CPU: 3 seeds; 65 s wall at load 16-18

@@ -76,9 +76,9 @@ func TestRun_ResumeIsExactForEveryFamily(t *testing.T) {
 			c.RandomCrop, c.LearningRate = true, 0.1
 			c.Randomization = data.Randomization{Mode: data.PartialLabels, P: 0.5}
 		}},
-		{"inception w/o bn flip dropout shuffled pixels", func(c *Config) {
+		{"inception w/o bn flip dropout shuffled pixels clipped", func(c *Config) {
 			c.Model = tfgraph.Architecture{Arch: tfgraph.Inception, Dropout: 0.5}
-			c.Flip, c.LearningRate = true, 0.01
+			c.Flip, c.LearningRate, c.ClipNorm = true, 0.01, 0.5
 			c.Randomization = data.Randomization{Mode: data.ShuffledPixels}
 		}},
 	} {

@@ -12,7 +12,7 @@ import (
 // TestValidate_RejectsNonFiniteSettings: NaN and infinities in any number setting are refused
 // by Validate, naming the setting, before a run folder exists.
 func TestValidate_RejectsNonFiniteSettings(t *testing.T) {
-	for _, key := range []string{"learning_rate", "lr_decay", "p", "momentum", "weight_decay", "fit_threshold", "dropout"} {
+	for _, key := range []string{"learning_rate", "lr_decay", "p", "momentum", "weight_decay", "clip_norm", "fit_threshold", "dropout"} {
 		for _, v := range []string{"NaN", "+Inf", "-Inf"} {
 			c := DefaultConfig()
 			c.Randomization.Mode = data.PartialLabels
@@ -204,6 +204,26 @@ func TestSweep_RefusesNaNProbability(t *testing.T) {
 	for _, ps := range []string{"nan", "0,NaN", "0,+Inf"} {
 		if _, err := Sweep(DefaultConfig(), []string{"mlp"}, ps); err == nil || !strings.Contains(err.Error(), "[0, 1]") {
 			t.Errorf("Sweep p %q: err = %v, want the list refused", ps, err)
+		}
+	}
+}
+
+// TestValidate_ClipNorm: a negative gradient clip norm is refused, naming the setting; 0 (off)
+// and a positive norm pass.
+func TestValidate_ClipNorm(t *testing.T) {
+	c := DefaultConfig()
+	if err := c.Set("clip_norm", "-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "clip_norm") {
+		t.Errorf("clip_norm = -1: Validate gives %v, want an error naming clip_norm", err)
+	}
+	for _, v := range []string{"0", "2.5"} {
+		if err := c.Set("clip_norm", v); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Validate(); err != nil {
+			t.Errorf("clip_norm = %s: %v", v, err)
 		}
 	}
 }

@@ -211,7 +211,7 @@ func (m *Model) trainPass(root, ts *op.Scope, vs *VarStore, indices, stepSeed tf
 	if m.lr == nil {
 		m.lr = lr
 	}
-	step = Momentum(root.SubScope("sgd"), vs, total, lr, spec.Momentum, bnUpdates)
+	step = MomentumClipped(root.SubScope("sgd"), vs, total, lr, spec.Momentum, spec.ClipNorm, bnUpdates)
 	return loss, correct, step
 }
 

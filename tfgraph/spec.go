@@ -18,7 +18,10 @@ type Spec struct {
 	Batch, EvalBatch int64
 	// Momentum of SGD (the paper: 0.9); WeightDecay is the L2 coefficient (0 = off).
 	Momentum, WeightDecay float64
-	Augment               Augment
+	// ClipNorm, when above 0, clips the gradients of each step (of the loss with weight decay)
+	// to this global L2 norm before the momentum update (see MomentumClipped); 0: no clipping.
+	ClipNorm float64
+	Augment  Augment
 	// Seed makes initial weights, dropout and crops reproducible.
 	Seed int64
 	// Device is where the model runs ("": auto).
@@ -88,6 +91,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("tfgraph: momentum %g must be in [0, 1)", s.Momentum)
 	case !(s.WeightDecay >= 0) || math.IsInf(s.WeightDecay, 1):
 		return fmt.Errorf("tfgraph: weight decay %g must not be negative", s.WeightDecay)
+	case !(s.ClipNorm >= 0) || math.IsInf(s.ClipNorm, 1):
+		return fmt.Errorf("tfgraph: gradient clip norm %g must be a finite number, not negative (0: off)", s.ClipNorm)
 	case !s.Device.Valid():
 		return fmt.Errorf("tfgraph: device %q: want auto, cpu or gpu", s.Device)
 	}
