@@ -91,12 +91,7 @@ func TestMetricsCSV_RoundTrip(t *testing.T) {
 
 // overBudget lists the quick presets whose only measurement so far exceeds 3 minutes, and why
 // they are kept quick: each is an open question for issue 11, not a permanent exception.
-var overBudget = map[string]string{
-	// Seeded this round; its 3 seeds took 197 CPU seconds on the loaded Intel Xeon (one thread,
-	// beside another run), which 2 quiet cores should take in under 3 minutes of wall time
-	// (fig1a-quick: 153 s of CPU in 102 s): to be measured quiet.
-	"table1-inception-crop-wd-quick": "197 CPU seconds under load for 3 seeds; quiet wall time not measured yet",
-}
+var overBudget = map[string]string{}
 
 // onCIFAR10Only reports whether every run of p trains on CIFAR-10, which the machines the quick
 // times come from do not have: such quick presets may say "not measured yet".

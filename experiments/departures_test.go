@@ -159,7 +159,9 @@ func TestExpectedTime_OneSource(t *testing.T) {
 			}
 		}
 	}
-	if got := quickTime("fig2b-quick"); got != "1 min 30 s on 2 CPU cores" {
-		t.Errorf("quickTime(fig2b-quick) = %q", got)
+	for id, want := range map[string]string{"layers-quick": "2 min 31 s on 2 CPU cores", "table1-mlp1-quick": "18 s on 2 CPU cores"} {
+		if got := quickTime(id); got != want {
+			t.Errorf("quickTime(%s) = %q, want %q", id, got, want)
+		}
 	}
 }

@@ -5,42 +5,40 @@ import (
 	"strings"
 )
 
-// quickSeconds is the wall time of each quick preset as measured with scripts/measure-quick
-// on the reference machine (2 cores of an AMD EPYC, no GPU, TensorFlow 2.18.1 CPU build),
-// 2026-11-27, with TensorFlow's oneDNN kernels on. Remeasure after changing a quick preset.
-//
-// Entries marked "CPU" are not wall times: they are the user+sys CPU seconds of the run
-// (all seeds) on a 2-core Intel Xeon (AVX-512, AMX) shared with other jobs at load 12 to 26,
-// an upper bound of the quiet 2-core wall time (about 0.85 of it: fig1a-quick once took 149
-// CPU seconds and 126 s of wall time at load 2.4 to 5); remeasure them on a quiet machine
-// (scripts/measure-quick prints both, and the load average). Entries marked "not measured
-// quiet yet" changed after the last quiet measurement: their figure is CPU seconds under load.
+// quickSeconds is the wall time of each quick preset, all its seeds, as measured with
+// scripts/measure-quick on the reference machine: 2 cores of an Intel Xeon (AVX2, AVX-512,
+// AVX512_BF16, AMX), no GPU, TensorFlow 2.18.1 CPU build with oneDNN, quiet (load average
+// 2.0 to 2.8 while measuring, the run's own threads), 2026-11-27. The comment gives the
+// user+sys CPU seconds. Remeasure after changing a quick preset; wall times taken on a loaded
+// machine are not these figures (they were 1.2 to 3.5 times longer).
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        102, // wall, quiet (load 1.2-2.1); 153 s of CPU
-	"fig1a-mlp-quick":                    263, // wall, quiet (load 1.5-1.6), 314 s of CPU: the medium tier
-	"fig1bc-quick":                       365, // wall, quiet (load 1.5-2.1), 389 s of CPU: the medium tier
-	"fig2b-quick":                        90,
-	"filters-quick":                      137, // CPU: 62 + 75 s
-	"table1-inception-crop-wd-quick":     197, // not measured quiet yet; CPU: 3 seeds, fits at epochs 42, 48, 39; 473 s wall at load 4-7
-	"table1-inception-crop-quick":        149, // not measured quiet yet; CPU: 3 seeds, fits at epochs 32, 39, 35; 225 s wall at load 4-5
-	"table1-inception-wd-quick":          174, // not measured quiet yet; CPU: 3 seeds, fits at epochs 43, 38, 29; 400 s wall at load 4-7
-	"table1-inception-quick":             90,  // not measured quiet yet; CPU: 3 seeds, fits at epochs 16, 37, 14; 116 s wall at load 3-5
-	"table1-inception-random-quick":      104, // CPU: seed 1, fit at epoch 109 (seeds 2, 3: 86, 101 s); 227 s wall at load 2-4
-	"table1-inception-nobn-wd-quick":     89,  // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 62 (seeds 2, 3: 124, 143 s)
-	"table1-inception-nobn-quick":        117, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 74 (seed 2: 107 s)
-	"table1-inception-nobn-random-quick": 118, // not measured quiet yet; CPU: seed 1 with the gradient clip, fit at epoch 121 (seeds 2, 3: 125, 111 s)
-	"table1-alexnet-crop-wd-quick":       64,  // CPU: 3 seeds; 183 s wall at load 16-18
-	"table1-alexnet-crop-quick":          64,  // CPU: 3 seeds; 133 s wall at load 15-16
-	"table1-alexnet-wd-quick":            35,  // CPU: 3 seeds; 65 s wall at load 16-18
-	"table1-alexnet-quick":               39,  // CPU: 3 seeds; 89 s wall at load 22-23
-	"table1-alexnet-random-quick":        151, // CPU: 3 seeds; 364 s wall at load 10-15
-	"table1-mlp3-wd-quick":               22,  // CPU: 3 seeds; 38 s wall at load 18-19
-	"table1-mlp3-quick":                  20,  // CPU: 3 seeds; 34 s wall at load 20-22
-	"table1-mlp3-random-quick":           51,  // CPU: 3 seeds; 88 s wall at load 18
-	"table1-mlp1-wd-quick":               18,  // CPU: 3 seeds; 32 s wall at load 19-20
-	"table1-mlp1-quick":                  18,  // CPU: 3 seeds; 64 s wall at load 24-25
-	"table1-mlp1-random-quick":           51,  // CPU: 3 seeds; 114 s wall at load 23-25
-	"archnoise-quick":                    110, // CPU: 54 runs; 245 s wall at load 16-18
+	"fig1a-quick":                        102, // 153 s of CPU (load 1.2-2.1, the round before)
+	"fig1a-mlp-quick":                    263, // 314 s of CPU (the round before): the medium tier
+	"fig1bc-quick":                       365, // 389 s of CPU (the round before): the medium tier
+	"fig2b-quick":                        34,  // 58 s of CPU
+	"filters-quick":                      80,  // 139 s of CPU
+	"table1-inception-crop-wd-quick":     135, // 232 s of CPU, 3 seeds
+	"table1-inception-crop-quick":        106, // 182 s of CPU, 3 seeds
+	"table1-inception-wd-quick":          79,  // 135 s of CPU, 3 seeds
+	"table1-inception-quick":             68,  // 116 s of CPU, 3 seeds
+	"table1-inception-random-quick":      75,  // 129 s of CPU, seed 1
+	"table1-inception-nobn-wd-quick":     54,  // 93 s of CPU, seed 1
+	"table1-inception-nobn-quick":        54,  // 94 s of CPU, seed 1
+	"table1-inception-nobn-random-quick": 65,  // 112 s of CPU, seed 1
+	"table1-alexnet-crop-wd-quick":       40,  // 69 s of CPU, 3 seeds
+	"table1-alexnet-crop-quick":          43,  // 75 s of CPU, 3 seeds
+	"table1-alexnet-wd-quick":            26,  // 44 s of CPU, 3 seeds
+	"table1-alexnet-quick":               28,  // 47 s of CPU, 3 seeds
+	"table1-alexnet-random-quick":        86,  // 150 s of CPU, 3 seeds
+	"table1-mlp3-wd-quick":               21,  // 30 s of CPU, 3 seeds
+	"table1-mlp3-quick":                  21,  // 29 s of CPU, 3 seeds
+	"table1-mlp3-random-quick":           55,  // 76 s of CPU, 3 seeds
+	"table1-mlp1-wd-quick":               19,  // 25 s of CPU, 3 seeds
+	"table1-mlp1-quick":                  18,  // 24 s of CPU, 3 seeds
+	"table1-mlp1-random-quick":           54,  // 72 s of CPU, 3 seeds
+	"archnoise-quick":                    120, // 162 s of CPU, 54 runs
+	"layers-quick":                       151, // 199 s of CPU
+	"earlystop-quick":                    32,  // 46 s of CPU
 }
 
 // InceptionImagesPerSec is the training speed of the full-size (28x28) small Inception on 2 CPU

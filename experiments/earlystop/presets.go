@@ -65,7 +65,7 @@ func quickPreset() experiments.Preset {
 			"memorization phase after the fit is in the curve, and the test set is evaluated after every epoch of 8 steps.",
 		PaperModels:  []tfgraph.Architecture{inceptionArch()},
 		PaperNote:    paperNote,
-		ExpectedTime: "1 min 20 s on 2 CPU cores", // the command line at load 12 to 18; the app, on one thread at load 15 to 21: 5 min 21 s
+		ExpectedTime: experiments.ExpectedTime("earlystop-quick"),
 	}
 	for _, pr := range Ps {
 		c := experiments.DefaultConfig()

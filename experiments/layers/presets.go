@@ -55,7 +55,7 @@ func Presets() []experiments.Preset {
 		Why: pixelsWhy + " Each network trains until it fits its training set (at most 80 epochs, learning rate decayed every 391 steps as the quick presets do); " +
 			"AlexNet sees MNIST shrunk to 14x14 and 500 images so that its random labels fit in the time.",
 		PaperNote:    paperNote,
-		ExpectedTime: "2 min 35 s of CPU on 2 cores for all 6 runs (12 min 48 s wall while other work loaded the machine)",
+		ExpectedTime: experiments.ExpectedTime("layers-quick"),
 		Seeds:        experiments.QuickSeeds,
 		Runs:         experiments.WithSeeds([]experiments.Config{mlp, alex}, experiments.QuickSeeds)})
 
