@@ -38,24 +38,12 @@ func writeEarlyStop(w io.Writer, sums []experiments.Summary, p experiments.Prese
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nearly stopping, median [range] over seeds\tseeds\tbest test\tfinal test\tgain (points)\tpeak step\tfit step\tpeak before fit")
 	for _, l := range earlystop.Levels(res) {
-		fit := spreadOf(l.FitStep, steps)
+		fit := spreadText(l.FitStep, steps)
 		if l.Fitted < l.Runs {
 			fit = fmt.Sprintf("%d of %d: %s", l.Fitted, l.Runs, fit)
 		}
-		fmt.Fprintf(tw, "p = %g\t%d\t%s\t%s\t%s\t%s\t%s\t%d of %d\n", l.P, l.Runs, spreadOf(l.Best, pct), spreadOf(l.Final, pct),
-			spreadOf(l.Gain, pts), spreadOf(l.PeakStep, steps), fit, l.PeakBeforeFit, l.Runs)
+		fmt.Fprintf(tw, "p = %g\t%d\t%s\t%s\t%s\t%s\t%s\t%d of %d\n", l.P, l.Runs, spreadText(l.Best, pct), spreadText(l.Final, pct),
+			spreadText(l.Gain, pts), spreadText(l.PeakStep, steps), fit, l.PeakBeforeFit, l.Runs)
 	}
 	tw.Flush()
-}
-
-// spreadOf is "median [min–max]" of s in f's format, the median alone for one value, "not
-// reached" for none.
-func spreadOf(s earlystop.Spread, f func(float64) string) string {
-	switch s.N {
-	case 0:
-		return "not reached"
-	case 1:
-		return f(s.Median)
-	}
-	return fmt.Sprintf("%s [%s–%s]", f(s.Median), f(s.Min), f(s.Max))
 }

@@ -375,15 +375,9 @@ func (t *Tour) alexnetFilters() error {
 // reopenRuns opens the ended runs under dir as one experiment, as the history does, and waits
 // until they show.
 func (t *Tour) reopenRuns(dir string) error {
-	dirs, err := experiments.ListRuns(dir)
+	recs, err := readHistory(dir) // openRuns puts them in the order they ran
 	if err != nil {
 		return err
-	}
-	var recs []experiments.RunRecord
-	for _, d := range dirs {
-		if rec, err := experiments.ReadRun(d); err == nil {
-			recs = append(recs, rec)
-		}
 	}
 	if len(recs) == 0 {
 		return fmt.Errorf("no runs under %s", dir)
