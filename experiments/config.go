@@ -85,8 +85,9 @@ type Config struct {
 	// set. After the fit, checks (and so the StopLoss step) are at epoch ends.
 	FitEvery int `json:"fit_every,omitempty"`
 	// StopLoss, when not 0, ends the run at the first check (epoch end or FitEvery) where the
-	// whole training set's mean cross-entropy (nats, evaluation mode) is below it: the paper's
-	// "zero training loss". The step of fit is still the first at 100% training accuracy.
+	// whole training set's mean cross-entropy (nats, evaluation mode) is below it, the paper's
+	// "zero training loss", and the training set has been fitted: a loss below it with an image
+	// still wrong goes on. The step of fit is still the first at 100% training accuracy.
 	// StopAfterFit still applies: set it to -1 to run on to StopLoss.
 	StopLoss float64 `json:"stop_loss,omitempty"`
 

@@ -243,7 +243,7 @@ func (s stopRule) String() string {
 	bound := fmt.Sprintf("at most %s (%s)", Count(s.epochs, "epoch"), Count(s.epochs*s.epochSteps, "step"))
 	switch {
 	case s.loss > 0:
-		return fmt.Sprintf("goes on to a training loss of %g, %s; its time to fit is the first step at 100%% training accuracy (%s)", s.loss, bound, check)
+		return fmt.Sprintf("goes on to a training loss of %g and 100%% training accuracy, %s; its time to fit is the first step at 100%% training accuracy (%s)", s.loss, bound, check)
 	case s.afterFit == 0:
 		return fmt.Sprintf("stops at 100%% training accuracy (%s), %s", check, bound)
 	case s.afterFit > 0:

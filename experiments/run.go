@@ -600,8 +600,12 @@ func (r *runner) stopNow(cfg Config) bool {
 	return r.lossReached(cfg) || (cfg.StopAfterFit == 0 && r.state.FitStep >= 0)
 }
 
-// lossReached says whether the training loss went below StopLoss (when it is set).
-func (r *runner) lossReached(cfg Config) bool { return cfg.StopLoss > 0 && r.state.LossStep >= 0 }
+// lossReached says whether the run has reached the end that StopLoss sets: the training loss
+// went below it and the training set has been fitted (100%), so that both steps are known. A
+// loss below StopLoss with one image still wrong does not end the run.
+func (r *runner) lossReached(cfg Config) bool {
+	return cfg.StopLoss > 0 && r.state.LossStep >= 0 && r.state.FitStep >= 0
+}
 
 // observe updates time-to-fit and early-stopping numbers after an epoch.
 func (r *runner) observe(ctx context.Context, met Metrics, cfg Config, epoch int) {

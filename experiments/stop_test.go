@@ -72,3 +72,25 @@ func TestRun_StopLossRunsPastTheFit(t *testing.T) {
 		}
 	}
 }
+
+// A loss below StopLoss while an image is still wrong does not end the run: it goes on to the
+// fit, so that a run stopped at StopLoss always has its time to fit.
+func TestRun_StopLossWaitsForTheFit(t *testing.T) {
+	cfg := tinyConfig()
+	// A loss of 2 nats is passed long before the last image is right.
+	cfg.Epochs, cfg.StopAfterFit, cfg.FitEvery, cfg.StopLoss = 200, -1, 2, 2.0
+	_, sum, err := collect(t, context.Background(), cfg, Options{ResultsDir: t.TempDir(), Dataset: bars(64, 32, 4)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("loss below 2 at step %d, fit at %d, stopped at %d", sum.LossStep, sum.FitStep, sum.Steps)
+	if sum.LossStep < 0 || sum.FitStep < 0 {
+		t.Fatalf("loss step %d, fit step %d after %d steps: want both reached", sum.LossStep, sum.FitStep, sum.Steps)
+	}
+	if sum.LossStep >= sum.FitStep {
+		t.Fatalf("loss below 2 at step %d, not before the fit at %d: the test does not test the wait", sum.LossStep, sum.FitStep)
+	}
+	if sum.Steps < sum.FitStep || sum.Steps > sum.FitStep+4 || sum.FinalTrainAcc != 1 {
+		t.Errorf("stopped at step %d (train acc %v); want to stop at the first epoch end at or after the fit at %d", sum.Steps, sum.FinalTrainAcc, sum.FitStep)
+	}
+}
