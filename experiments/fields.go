@@ -82,6 +82,7 @@ var fields = []Field{
 		return err
 	}},
 	{Key: "batch_norm", Help: "batch normalization in the Inception (true/false)", set: setBool(func(c *Config) *bool { return &c.Model.BatchNorm })},
+	{Key: "width", Help: "AlexNet's widths as a fraction in (0, 1] of the paper's 64 channels and 384, 192 units (0: the paper's)", set: setFloat(func(c *Config) *float64 { return &c.Model.Width })},
 	{Key: "dropout", Help: "dropout rate of the hidden layers in [0, 1) (0: off)", set: setFloat(func(c *Config) *float64 { return &c.Model.Dropout })},
 	{Key: "random_crop", Help: "random 28x28 crops, drawn in the graph each batch (true/false)", set: setBool(func(c *Config) *bool { return &c.RandomCrop })},
 	{Key: "flip", Help: "random left-right flips (true/false)", set: setBool(func(c *Config) *bool { return &c.Flip })},

@@ -3,6 +3,7 @@ package tfgraph
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	tf "github.com/wamuir/graft/tensorflow"
@@ -30,6 +31,9 @@ type Architecture struct {
 	Hidden []int64 `json:"hidden,omitempty"`
 	// Dropout is the drop rate before each fully connected layer after the first (0 = off).
 	Dropout float64 `json:"dropout,omitempty"`
+	// Width scales AlexNet's widths (64 and 64 channels, 384 and 192 hidden units) by this
+	// factor in (0, 1]; 0 means 1, the paper's network. Each width is rounded, at least 1.
+	Width float64 `json:"width,omitempty"`
 }
 
 // String is a short human name, e.g. "Inception", "Inception w/o BN", "MLP 3x512".
@@ -41,6 +45,9 @@ func (a Architecture) String() string {
 		}
 		return "Inception w/o BN"
 	case AlexNet:
+		if a.Width != 0 && a.Width != 1 {
+			return fmt.Sprintf("AlexNet x%g", a.Width)
+		}
 		return "AlexNet"
 	case MLP:
 		if len(a.Hidden) == 0 {
@@ -78,7 +85,23 @@ func (a Architecture) Validate() error {
 	if !(a.Dropout >= 0 && a.Dropout < 1) { // NaN too
 		return fmt.Errorf("tfgraph: dropout rate %g must be in [0, 1)", a.Dropout)
 	}
+	if a.Width != 0 {
+		if a.Arch != AlexNet {
+			return fmt.Errorf("tfgraph: width %g is for AlexNet only, not %s (leave it out)", a.Width, a)
+		}
+		if !(a.Width > 0 && a.Width <= 1) { // NaN too
+			return fmt.Errorf("tfgraph: AlexNet width %g must be in (0, 1]: the fraction of the paper's 64 channels and 384, 192 hidden units", a.Width)
+		}
+	}
 	return nil
+}
+
+// scaled is n units scaled by the architecture's Width (0 = 1), rounded, at least 1.
+func (a Architecture) scaled(n int64) int64 {
+	if a.Width == 0 {
+		return n
+	}
+	return max(1, int64(math.Round(float64(n)*a.Width)))
 }
 
 // FirstLayer is the variable path of the first layer's weights: [k, k, in, out] for the CNNs,
@@ -138,12 +161,13 @@ func (a Architecture) inception(c Ctx, x tf.Output, classes int64) tf.Output {
 	return h
 }
 
-// alexnet: two [conv 5x5 64, ReLU, max-pool 3x3/2, LRN] blocks, then fc 384, 192, classes.
+// alexnet: two [conv 5x5 64, ReLU, max-pool 3x3/2, LRN] blocks, then fc 384, 192, classes
+// (each width times a.Width when it is set).
 func (a Architecture) alexnet(c Ctx, x tf.Output, classes int64) tf.Output {
 	h := x
 	for i, name := range []string{"conv1", "conv2"} {
 		l := c.Sub(name)
-		h = AddBias(l, Conv2D(l, h, 5, 64, 1))
+		h = AddBias(l, Conv2D(l, h, 5, a.scaled(64), 1))
 		if l.S.Err() != nil {
 			return tf.Output{}
 		}
@@ -153,10 +177,10 @@ func (a Architecture) alexnet(c Ctx, x tf.Output, classes int64) tf.Output {
 		h = LRN(c.Sub(fmt.Sprintf("norm%d", i+1)), h)
 	}
 	h = Flatten(c.Sub("flatten"), h)
-	h = Dense(c.Sub("fc3"), h, 384, true)
+	h = Dense(c.Sub("fc3"), h, a.scaled(384), true)
 	c.tap("fc3", h)
 	h = Dropout(c.Sub("dropout3"), h, a.Dropout)
-	h = Dense(c.Sub("fc4"), h, 192, true)
+	h = Dense(c.Sub("fc4"), h, a.scaled(192), true)
 	c.tap("fc4", h)
 	h = Dropout(c.Sub("dropout4"), h, a.Dropout)
 	h = Dense(c.Sub("logits"), h, classes, false)

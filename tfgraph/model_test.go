@@ -81,3 +81,30 @@ func TestCountParams_BadInputSizes(t *testing.T) {
 		t.Errorf("MLP 1x512 on 28x28x3: %d, %v; want 1209866", n, err)
 	}
 }
+
+// An AlexNet narrowed by Width has every width scaled: at 1/8 on 14x14x1 images it has conv
+// 5x5 1->8 and 8->8, then 4x4x8 = 128 features into fc 48, fc 24 and 10 logits.
+func TestCountParams_AlexNetWidth(t *testing.T) {
+	a := Architecture{Arch: AlexNet, Width: 0.125}
+	got, err := CountParams(a, 14, 14, 1, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := int64(5*5*1*8+8) + (5*5*8*8 + 8) + (128*48 + 48) + (48*24 + 24) + (24*10 + 10)
+	if got != want {
+		t.Errorf("CountParams(%s, 14x14x1) = %d, want %d", a, got, want)
+	}
+	if s := a.String(); s != "AlexNet x0.125" {
+		t.Errorf("String() = %q, want %q", s, "AlexNet x0.125")
+	}
+	full, err := CountParams(Architecture{Arch: AlexNet, Width: 1}, 28, 28, 3, 10)
+	if err != nil || full != 1387786 {
+		t.Errorf("AlexNet with width 1: %d parameters (%v), want the paper's 1387786", full, err)
+	}
+	for _, bad := range []Architecture{{Arch: AlexNet, Width: -0.5}, {Arch: AlexNet, Width: 1.5},
+		{Arch: MLP, Hidden: []int64{8}, Width: 0.5}, {Arch: Inception, Width: 0.5}} {
+		if err := bad.Validate(); err == nil {
+			t.Errorf("%+v validated; want an error naming the width", bad)
+		}
+	}
+}
