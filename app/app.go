@@ -359,9 +359,9 @@ func (u *ui) reloadHistory() {
 
 // openRuns shows stored runs as one experiment, overlaid, when no experiment is running: the
 // runs in the order they ran (the history lists the newest first), each in the colour it had
-// when it ran (report.SetColors; runs of one preset's group compared with each other, told
-// apart by the time they ran, take free colours after the first), and the run strip names
-// them instead of the experiment shown before.
+// when it ran (report.SetColors: the seeds of one run as one group in one colour; a repeat of a
+// run with the same seed, told apart by the time it ran, takes a free colour after the first),
+// and the run strip names them instead of the experiment shown before.
 func (u *ui) openRuns(recs []experiments.RunRecord) {
 	if u.ctrl.running || len(recs) == 0 {
 		if u.ctrl.running {
@@ -373,6 +373,13 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 	slices.SortStableFunc(recs, func(a, b experiments.RunRecord) int {
 		return strings.Compare(filepath.Base(a.Dir), filepath.Base(b.Dir)) // folders start with the time they ran
 	})
+	// Runs that differ only by seed show as one group (median and range), as they did when
+	// they ran; a run reopened with a repeat of itself (the same seed, run again) is told
+	// apart from it by the time it ran.
+	repeats := map[string]int{}
+	for _, r := range recs {
+		repeats[report.RepeatKey(report.FromRecord(r))]++
+	}
 	u.d.background(func() {
 		s := &session{title: reopenedTitle(recs)}
 		var problems []string
@@ -383,7 +390,7 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 				problems = append(problems, fmt.Sprintf("the filters of %s could not be read (%v)", filepath.Base(r.Dir), err))
 			}
 			t := recordTrace(i, r, snaps)
-			if len(recs) > 1 {
+			if repeats[report.RepeatKey(report.FromRecord(r))] > 1 {
 				t.tag = runTime(r.Dir)
 			}
 			if r.Summary.Status == experiments.StatusDone {

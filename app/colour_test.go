@@ -157,28 +157,42 @@ func TestColours_OneColourPerRunEverywhere(t *testing.T) {
 	}
 	rev := slices.Clone(recs)
 	slices.Reverse(rev)
-	u.openRuns(rev) // all of them, as the history lists them
+	u.openRuns(rev) // all of them, as the history lists them: four different runs, no tags
 	got := seriesColors(u.ctrl.curves.last.figures.Loss)
-	seen := map[string]bool{}
-	colours := map[int]string{}
-	for i, r := range recs {
-		name := fmt.Sprintf("%s @04:40:%02d", r.Config.Name, i)
-		c, ok := got[name]
-		if !ok {
-			t.Fatalf("%s not drawn when reopened with the others: %v", name, got)
+	for _, r := range recs {
+		if c, ok := got[r.Config.Name]; !ok || c != want[r.Config.Name] {
+			t.Errorf("%s reopened with the others: colour %d (drawn: %v), want %d", r.Config.Name, c, ok, want[r.Config.Name])
 		}
-		// The first seed of each run keeps its colour; the other seeds, told apart by the time
-		// they ran, take colours of their own.
-		if !seen[r.Config.Name] && c != want[r.Config.Name] {
-			t.Errorf("%s reopened with the others: colour %d, want %d", name, c, want[r.Config.Name])
-		}
-		if other, ok := colours[c]; ok {
-			t.Errorf("%s and %s reopened together share colour %d", name, other, c)
-		}
-		seen[r.Config.Name], colours[c] = true, name
 	}
-	if rows := u.ctrl.table.rows; rows[0].Run != p.Runs[0].Name+" @04:40:00" {
+	if rows := u.ctrl.table.rows; rows[0].Run != p.Runs[0].Name {
 		t.Errorf("reopened runs not in the order they ran: first row %q", rows[0].Run)
+	}
+
+	// The other seed of a run joins it: one group, one colour, one row. A repeat of a run
+	// with the same seed is told apart by the time it ran, in a colour of its own.
+	seed1 := seed2
+	seed1.Seed = p.Runs[0].Seed
+	again := writeRecord(t, u.history.root, "044100", p.Runs[0])
+	u.openRuns(append(slices.Clone(recs), writeRecord(t, u.history.root, "044101", seed1), again))
+	got = seriesColors(u.ctrl.curves.last.figures.Loss)
+	if c, ok := got[seed2.Name]; !ok || c != want[seed2.Name] {
+		t.Errorf("%s over two seeds: colour %d (drawn: %v), want one group in %d: %v", seed2.Name, c, ok, want[seed2.Name], got)
+	}
+	orig, repeat := p.Runs[0].Name+" @04:40:00", p.Runs[0].Name+" @04:41:00"
+	if _, ok := got[orig]; !ok {
+		t.Errorf("%s not drawn beside its repeat: %v", orig, got)
+	}
+	if c, ok := got[repeat]; !ok || c == got[orig] {
+		t.Errorf("the repeat %s: colour %d (drawn: %v), want one of its own, not %d", repeat, c, ok, got[orig])
+	}
+	n := 0
+	for _, row := range u.ctrl.table.rows {
+		if strings.HasPrefix(row.Run, seed2.Name) {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d table rows for %s over two seeds, want one", n, seed2.Name)
 	}
 }
 

@@ -46,6 +46,10 @@ type Tour struct {
 	// --preset filters-quick --out DIR), reopened for the Filters shot instead of trained (the
 	// preset takes minutes).
 	FiltersDir string
+	// Fig1aDir, when set, is a folder of ended runs of the quick Figure 1a (bin/rethink run
+	// --preset fig1a-quick --out DIR), all seeds: reopened for the Curves and Filters shots
+	// instead of one seed trained.
+	Fig1aDir string
 	// Logf, when not nil, receives a line per shot and per wait (from Run's goroutine).
 	Logf func(format string, args ...any)
 }
@@ -113,8 +117,9 @@ func (t *Tour) Run() error {
 		}, false},
 	}
 	for _, s := range steps {
-		if s.train && t.NoTraining && !(s.name == "alexnet filters" && t.FiltersDir != "") {
-			continue // (the filters of FiltersDir need no training)
+		if s.train && t.NoTraining && !(s.name == "alexnet filters" && t.FiltersDir != "") &&
+			!(s.name == "figure 1a" && t.Fig1aDir != "") {
+			continue // (the runs of FiltersDir and Fig1aDir need no training)
 		}
 		if err := s.f(); err != nil {
 			return fmt.Errorf("tour: %s: %w", s.name, err)
@@ -304,6 +309,12 @@ func (t *Tour) reopened() error {
 // first-layer filters of its runs (the small AlexNet), true against random labels.
 func (t *Tour) figure1a() error {
 	u := t.u
+	if t.Fig1aDir != "" {
+		if err := t.reopenRuns(t.Fig1aDir); err != nil {
+			return err
+		}
+		return t.figure1aEnded()
+	}
 	p, err := experiments.PresetByID("fig1a-quick")
 	if err != nil {
 		return err
@@ -330,6 +341,17 @@ func (t *Tour) figure1a() error {
 		return err
 	}
 	if err := t.untilDone(); err != nil {
+		return err
+	}
+	return t.figure1aEnded()
+}
+
+// figure1aEnded shoots the ended Figure 1a: its curves, all five runs to zero loss, then the
+// first-layer filters of its runs.
+func (t *Tour) figure1aEnded() error {
+	u := t.u
+	t.do(func() { u.views.Select(u.curvesTab) })
+	if err := t.shot("07b-curves-ended.png"); err != nil {
 		return err
 	}
 	t.do(func() { u.views.Select(u.filtersTab) })

@@ -19,8 +19,8 @@ import (
 // real runs (results in a temporary folder, removed afterwards) and saves a PNG of each view
 // into dir, then quits.
 func cmdTour(args []string) error {
-	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] [--reopen RUNS]... [--filters RUNS] DIR"
-	noTraining, archDir, filtersDir := false, "", ""
+	const usage = "usage: rethink-app tour [--no-training] [--size WxH] [--arch RUNS] [--reopen RUNS]... [--filters RUNS] [--fig1a RUNS] DIR"
+	noTraining, archDir, filtersDir, fig1aDir := false, "", "", ""
 	var reopen []string
 	size := fyne.NewSize(1280, 800)
 	for len(args) > 1 {
@@ -31,6 +31,8 @@ func cmdTour(args []string) error {
 			archDir, args = args[1], args[2:]
 		case "--filters": // a folder of the filters preset's runs to reopen instead of training them
 			filtersDir, args = args[1], args[2:]
+		case "--fig1a": // a folder of the quick Figure 1a's runs to reopen instead of training one seed
+			fig1aDir, args = args[1], args[2:]
 		case "--reopen": // a folder of another sweep's runs to reopen and shoot (repeatable)
 			reopen, args = append(reopen, args[1]), args[2:]
 		case "--size":
@@ -60,6 +62,7 @@ func cmdTour(args []string) error {
 	tour.ArchDir = archDir
 	tour.Reopen = reopen
 	tour.FiltersDir = filtersDir
+	tour.Fig1aDir = fig1aDir
 	tour.Logf = func(format string, args ...any) { fmt.Fprintf(os.Stderr, "tour: "+format+"\n", args...) }
 	w.SetContent(content)
 	var tourErr error

@@ -35,6 +35,11 @@ func groupKey(r Run) string {
 	return strings.Join([]string{r.Config.Preset, r.Label(), r.Config.Model.String(), DataLabel(r)}, "\x00")
 }
 
+// RepeatKey is what a run shares with a repeat of it, the same run with the same seed run
+// again: its group's key and its seed. Runs of one group with different seeds have different
+// keys.
+func RepeatKey(r Run) string { return groupKey(r) + "\x00" + fmt.Sprint(r.Config.Seed) }
+
 // GroupRuns groups runs that differ only by seed, the groups in the order their first runs
 // come and each group's runs in their order. A run whose name no other run shares is a group
 // of one, drawn and tabled as a single run is.
