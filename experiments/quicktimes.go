@@ -12,7 +12,7 @@ import (
 // user+sys CPU seconds. Remeasure after changing a quick preset; wall times taken on a loaded
 // machine are not these figures (they were 1.2 to 3.5 times longer).
 var quickSeconds = map[string]int{
-	"fig1a-quick":                        102, // 153 s of CPU (load 1.2-2.1, the round before)
+	"fig1a-quick":                        95,  // 94 s of CPU (one thread; load 1.4-1.9): the narrow AlexNet
 	"fig1a-mlp-quick":                    263, // 314 s of CPU (the round before): the medium tier
 	"fig1bc-quick":                       365, // 389 s of CPU (the round before): the medium tier
 	"fig2b-quick":                        34,  // 58 s of CPU
