@@ -17,14 +17,28 @@ import (
 	"rethink/tfgraph"
 )
 
-// pickModel is the paper's model shown under the display name (its Arch.String()).
-func pickModel(name string) (tfgraph.PaperModel, bool) {
+// pickModel is the model shown under the display name (its Arch.String()): one of the paper's,
+// or the loaded config's own network when it is not one of them (a preset's narrow AlexNet or
+// MLP 1x64), with the paper's learning rate for its family.
+func (c *customPanel) pickModel(name string) (tfgraph.PaperModel, bool) {
 	for _, m := range tfgraph.PaperModels() {
 		if m.Arch.String() == name {
 			return m, true
 		}
 	}
+	if a := c.base.Model; name != "" && a.String() == name {
+		return tfgraph.PaperModel{ID: string(a.Arch), Arch: a, LearningRate: tfgraph.PaperLearningRate(a)}, true
+	}
 	return tfgraph.PaperModel{}, false
+}
+
+// modelNames are the display names of the paper's models.
+func modelNames() []string {
+	var names []string
+	for _, m := range tfgraph.PaperModels() {
+		names = append(names, m.Arch.String())
+	}
+	return names
 }
 
 // customPanel edits one Config: every choice of SPEC.md with the paper's default.
@@ -82,15 +96,11 @@ func (k paramsKey) same(o paramsKey) bool {
 func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(experiments.Config), onErr func(error)) *customPanel {
 	c := &customPanel{d: d}
 	c.name = newField()
-	var names []string
-	for _, m := range tfgraph.PaperModels() {
-		names = append(names, m.Arch.String())
-	}
 	c.dataset = widget.NewSelect(datasetNames, func(string) { c.updateParams(); c.validate() })
-	c.model = widget.NewSelect(names, func(name string) {
+	c.model = widget.NewSelect(modelNames(), func(name string) {
 		// Picking a model applies the paper's learning rate for it (Load sets the config's own
 		// rate after the model).
-		if m, ok := pickModel(name); ok && c.lr != nil {
+		if m, ok := c.pickModel(name); ok && c.lr != nil {
 			c.lr.SetText(fmtFloat(m.LearningRate))
 		}
 		c.updateParams()
@@ -416,10 +426,16 @@ func (c *customPanel) load(cfg experiments.Config) {
 	c.dataDir.SetText(cfg.DataDir)
 	c.trainSize.SetText(zeroBlank(cfg.TrainSize))
 	c.testSize.SetText(zeroBlank(cfg.TestSize))
-	sel := ""
+	// A network that is not one of the paper's (a preset's narrow AlexNet or MLP 1x64) is offered
+	// beside them under its own name, so that the form shows what will run.
+	names, sel := modelNames(), ""
 	if m, ok := tfgraph.PaperModelOf(cfg.Model); ok {
 		sel = m.Arch.String()
+	} else if cfg.Model.Validate() == nil {
+		sel = cfg.Model.String()
+		names = append(names, sel)
 	}
+	c.model.SetOptions(names)
 	c.model.SetSelected(sel)
 	mode := cfg.Randomization.Mode
 	if mode == "" {
@@ -483,7 +499,7 @@ func (c *customPanel) Config() (experiments.Config, error) {
 	if sz, ok := splitSizes[cfg.Dataset]; ok { // as the engine does, and as the form says
 		cfg.TrainSize, cfg.TestSize = min(cfg.TrainSize, sz[0]), min(cfg.TestSize, sz[1])
 	}
-	if m, ok := pickModel(c.model.Selected); ok {
+	if m, ok := c.pickModel(c.model.Selected); ok {
 		drop := cfg.Model.Dropout
 		cfg.Model = m.Arch
 		cfg.Model.Dropout = drop
@@ -528,7 +544,7 @@ func (c *customPanel) updateParams() {
 	if c.model == nil || c.dataset == nil || c.params == nil {
 		return
 	}
-	m, ok := pickModel(c.model.Selected)
+	m, ok := c.pickModel(c.model.Selected)
 	if !ok {
 		return
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 
 	"rethink/experiments"
 	"rethink/experiments/data"
+	"rethink/tfgraph"
 )
 
 // Bad values are refused as they are typed, at their field, with Start disabled and no dialog;
@@ -114,5 +116,35 @@ func TestCustomPanel_PencilOnASweepLoadsAllRuns(t *testing.T) {
 		if c.LearningRate != 0.05 || c.Randomization.P != sweep.Runs[i].Randomization.P || c.Name != sweep.Runs[i].Name {
 			t.Errorf("run %d: %q lr %g p %g; want %q with the form's lr 0.05 and its own p", i, c.Name, c.LearningRate, c.Randomization.P, sweep.Runs[i].Name)
 		}
+	}
+}
+
+// A preset's network that is not one of the paper's (the quick Figure 1a's AlexNet at an
+// eighth of its width) shows under its own name in the form and runs as it is; picking the
+// paper's AlexNet then runs the paper's widths.
+func TestCustomPanel_KeepsAPresetsOwnNetwork(t *testing.T) {
+	u, _ := newTestUI(t, &fakeRun{})
+	cp := u.custom
+	p := registered(t, "fig1a-quick")
+	cp.Load(p.Runs[0])
+	want := p.Runs[0].Model
+	if cp.model.Selected != want.String() || !slices.Contains(cp.model.Options, want.String()) {
+		t.Fatalf("model shown %q among %v; want %q", cp.model.Selected, cp.model.Options, want.String())
+	}
+	cfg, err := cp.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Model.String() != want.String() || cfg.Model.Width != want.Width || cfg.LearningRate != p.Runs[0].LearningRate {
+		t.Errorf("the form's config runs %s (width %g) at lr %g; want the preset's %s (width %g) at %g",
+			cfg.Model, cfg.Model.Width, cfg.LearningRate, want, want.Width, p.Runs[0].LearningRate)
+	}
+	cp.model.SetSelected(tfgraph.Architecture{Arch: tfgraph.AlexNet}.String())
+	if cfg, err = cp.Config(); err != nil || cfg.Model.Width != 0 {
+		t.Errorf("after picking the paper's AlexNet: width %g (%v); want the paper's widths", cfg.Model.Width, err)
+	}
+	cp.Load(experiments.DefaultConfig())
+	if slices.Contains(cp.model.Options, want.String()) {
+		t.Errorf("after loading the default, %q is still offered: %v", want, cp.model.Options)
 	}
 }
