@@ -80,7 +80,7 @@ func newFiltersPanel(style func() report.Style) *filtersPanel {
 	p.position = widget.NewLabel("snapshot –")
 	help := newHint("First-layer weights, each tile scaled to its own largest magnitude: red positive, blue negative "+
 		"(RGB for colour inputs). A tile is what training added to a unit's initial weights (which are random "+
-		"and would hide it), for the 64 units that changed most. Move the slider to go back in training; at its right end the view shows the latest snapshot and follows a running experiment.", true)
+		"and would hide it), for the units that changed most (64 at most). Move the slider to go back in training; at its right end the view shows the latest snapshot and follows a running experiment.", true)
 	bottom := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel("snapshot"), p.position, p.slider), help)
 	p.content = container.NewBorder(nil, bottom, nil, nil, container.NewGridWithColumns(2, sides...))
 	return p
