@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"rethink/experiments/data"
@@ -178,5 +179,31 @@ func TestRun_StopAfterFitCountsFromTheFit(t *testing.T) {
 	if sum.Epochs != full.Epochs || sum.Epochs != fitEpoch+cfg.StopAfterFit {
 		t.Errorf("resumed run ended at epoch %d, uninterrupted at %d, fit at epoch %d with stop_after_fit %d",
 			sum.Epochs, full.Epochs, fitEpoch, cfg.StopAfterFit)
+	}
+}
+
+// A process killed in the middle of a write leaves WriteAtomic's temporary file behind; the
+// resume removes it (and nothing else of the folder's).
+func TestRun_ResumeRemovesTempFilesOfAKilledWrite(t *testing.T) {
+	cfg := tinyConfig()
+	cfg.Epochs = 6
+	ds := bars(64, 16, 6)
+	dir := runUntil(t, cfg, ds, t.TempDir(), func(e EpochDone) bool { return e.Metrics.Epoch == 2 })
+	stale := []string{".summary.json.tmp123456", ".metrics.csv.tmp987"}
+	for _, n := range append(slices.Clone(stale), "notes.txt") {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("{"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, sum, err := collect(t, context.Background(), Config{}, Options{ResumeDir: dir, Dataset: ds}); err != nil || sum.Status != StatusDone {
+		t.Fatalf("resume: status %q, err %v", sum.Status, err)
+	}
+	for _, n := range stale {
+		if _, err := os.Stat(filepath.Join(dir, n)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s is still in the run folder after the resume (stat: %v)", n, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("the resume removed a file of the user's: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -230,6 +231,7 @@ func (r *runner) openResume() (Config, error) {
 		return Config{}, err
 	}
 	r.dir = dir
+	r.removeStaleTemps()
 	b, err := os.ReadFile(filepath.Join(r.dir, "state.json"))
 	if err != nil {
 		return Config{}, fmt.Errorf("experiments: resume %s: no checkpoint yet (%w); start the run again instead", r.dir, err)
@@ -244,6 +246,18 @@ func (r *runner) openResume() (Config, error) {
 		}
 	}
 	return rec.Config, nil
+}
+
+// removeStaleTemps removes the temporary files (".NAME.tmpNNN", WriteAtomic's) that a process
+// killed in the middle of a write left in the run folder. Call it holding the folder's lock:
+// no other process writes there then. One that cannot be removed is only warned about.
+func (r *runner) removeStaleTemps() {
+	names, _ := filepath.Glob(filepath.Join(r.dir, ".*.tmp*"))
+	for _, n := range names {
+		if err := os.Remove(n); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			r.warn("a temporary file left by a killed write could not be removed", err)
+		}
+	}
 }
 
 // build loads and prepares the data, builds the graph, uploads the data and, for a resume,
