@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -138,7 +140,7 @@ func newCustomPanel(d *deps, onStart func(experiments.Config), onData func(exper
 	c.seed = entry(wholeNumber(0, false), "")
 	c.name.OnChanged = func(string) { c.validate() }
 	c.dataDir = newField()
-	c.dataDir.PlaceHolder = "the default (~/.cache/rethink/data, or $RETHINK_DATA)"
+	c.dataDir.PlaceHolder = dataDirPlaceHolder()
 	c.dataDir.OnChanged = func(string) { c.validate() }
 	c.problem = newHint("", true)
 	c.problem.seg.Style.ColorName = theme.ColorNameError
@@ -586,4 +588,15 @@ func (c *customPanel) setParams(arch tfgraph.Architecture, channels, n int64, er
 		return
 	}
 	c.params.SetText(fmt.Sprintf("%s parameters on 28×28×%d", thousands(n), channels))
+}
+
+// dataDirPlaceHolder names the folder a blank data folder means, data.DefaultDataDir
+// ($RETHINK_DATA, or rethink/data in the user's cache folder), with the home folder as "~":
+// short enough to be read whole in the form at 1024x640.
+func dataDirPlaceHolder() string {
+	d := data.DefaultDataDir()
+	if home, err := os.UserHomeDir(); err == nil && home != "" && strings.HasPrefix(d, home+string(filepath.Separator)) {
+		d = "~" + d[len(home):]
+	}
+	return "default: " + d
 }

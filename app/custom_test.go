@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -146,5 +148,22 @@ func TestCustomPanel_KeepsAPresetsOwnNetwork(t *testing.T) {
 	cp.Load(experiments.DefaultConfig())
 	if slices.Contains(cp.model.Options, want.String()) {
 		t.Errorf("after loading the default, %q is still offered: %v", want, cp.model.Options)
+	}
+}
+
+// The data folder's placeholder names the folder a blank field means, $RETHINK_DATA when it is
+// set, the home folder shortened to "~".
+func TestCustomPanel_DataFolderPlaceHolderNamesTheDefault(t *testing.T) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skipf("no home folder to shorten: %v", err)
+	}
+	t.Setenv("RETHINK_DATA", filepath.Join(home, "sets"))
+	if got, want := dataDirPlaceHolder(), "default: "+filepath.Join("~", "sets"); got != want {
+		t.Errorf("placeholder %q, want %q", got, want)
+	}
+	t.Setenv("RETHINK_DATA", "/srv/data")
+	if got := dataDirPlaceHolder(); got != "default: /srv/data" {
+		t.Errorf("placeholder %q, want the folder $RETHINK_DATA names", got)
 	}
 }

@@ -40,6 +40,7 @@ func TestPresetsPanel_Markup(t *testing.T) {
 
 func TestCustomPanel_Markup(t *testing.T) {
 	test.NewTempApp(t)
+	t.Setenv("RETHINK_DATA", "/data/rethink") // the placeholder names it, the same on every machine
 	d := testDeps()
 	d.countParams = func(tfgraph.Architecture, int64, int64, int64, int64) (int64, error) { return 407050, nil }
 	c := newCustomPanel(d, nop[experiments.Config], nop[experiments.Config], nop[error])
