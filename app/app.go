@@ -376,9 +376,10 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 	// Runs that differ only by seed show as one group (median and range), as they did when
 	// they ran; a run reopened with a repeat of itself (the same seed, run again) is told
 	// apart from it by the time it ran.
-	repeats := map[string]int{}
-	for _, r := range recs {
-		repeats[report.RepeatKey(report.FromRecord(r))]++
+	keys, repeats := make([]string, len(recs)), map[string]int{}
+	for i, r := range recs {
+		keys[i] = report.RepeatKey(report.FromRecord(r))
+		repeats[keys[i]]++
 	}
 	u.d.background(func() {
 		s := &session{title: reopenedTitle(recs)}
@@ -390,7 +391,7 @@ func (u *ui) openRuns(recs []experiments.RunRecord) {
 				problems = append(problems, fmt.Sprintf("the filters of %s could not be read (%v)", filepath.Base(r.Dir), err))
 			}
 			t := recordTrace(i, r, snaps)
-			if repeats[report.RepeatKey(report.FromRecord(r))] > 1 {
+			if repeats[keys[i]] > 1 {
 				t.tag = runTime(r.Dir)
 			}
 			if r.Summary.Status == experiments.StatusDone {
