@@ -343,9 +343,9 @@ func TestCLI_ResumeReplacesARunKilledBeforeItsCheckpoint(t *testing.T) {
 	if err != nil || plan.Runs[1].Dir == "" || filepath.Join(out, plan.Runs[1].Dir) == killed {
 		t.Fatalf("plan.json after the resume: %+v, %v", plan, err)
 	}
-	runs, _ := experiments.ListRuns(out)
-	if len(runs) != 2 {
-		t.Errorf("%d run folders after the resume, want the plan's 2: %v", len(runs), runs)
+	runs, err := experiments.ListRuns(out)
+	if err != nil || len(runs) != 2 {
+		t.Errorf("%d run folders after the resume (%v), want the plan's 2: %v", len(runs), err, runs)
 	}
 	b, err := os.ReadFile(filepath.Join(out, "results.csv"))
 	if err != nil || strings.Count(string(b), ",done,") != 2 || strings.Contains(string(b), "killed") {
